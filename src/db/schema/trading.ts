@@ -1,0 +1,199 @@
+// The order flow: intents → risk decisions → approvals → orders → events and fills → positions.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { money } from './types.js';
+import { strategyInstances } from './market.js';
+
+export const intents = pgTable(
+  'intents',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** strategy | manual | close | kill | flatten */
+    source: text('source').notNull(),
+    strategyInstanceId: text('strategy_instance_id').references(() => strategyInstances.id),
+    /** The closed candle that produced the signal; with the instance it makes the intent unique. */
+    candleTime: bigint('candle_time', { mode: 'number' }),
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    side: text('side').notNull(),
+    orderType: text('order_type').notNull().default('Market'),
+    /** Requested size: a quantity, or a notional in quote when qty is null. */
+    qty: money('qty'),
+    notional: money('notional'),
+    limitPrice: money('limit_price'),
+    stopPrice: money('stop_price'),
+    reduceOnly: boolean('reduce_only').notNull().default(false),
+    /** pending-risk | denied | awaiting-approval | approved | rejected | expired | submitted | done | failed */
+    status: text('status').notNull(),
+    requestedBy: text('requested_by'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('intents_instance_candle_uq')
+      .on(t.strategyInstanceId, t.candleTime)
+      .where(sql`${t.strategyInstanceId} is not null`),
+    index('intents_status_idx').on(t.status),
+  ],
+);
+
+export const riskDecisions = pgTable('risk_decisions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  intentId: bigint('intent_id', { mode: 'number' })
+    .notNull()
+    .references(() => intents.id),
+  /** approved | denied */
+  outcome: text('outcome').notNull(),
+  qty: money('qty'),
+  price: money('price'),
+  notional: money('notional'),
+  /** Human reasons, one per failed check: shown in chat as they are. */
+  reasons: jsonb('reasons').$type<{ check: string; reason: string }[]>().notNull().default([]),
+  inputs: jsonb('inputs').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const approvals = pgTable('approvals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  intentId: bigint('intent_id', { mode: 'number' })
+    .notNull()
+    .unique()
+    .references(() => intents.id),
+  /** pending | approved | rejected | expired */
+  status: text('status').notNull().default('pending'),
+  requiredVotes: integer('required_votes').notNull().default(1),
+  refPrice: money('ref_price'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decidedBy: text('decided_by'),
+  /** Platform messages carrying the buttons, so every copy can be edited with the outcome. */
+  messages: jsonb('messages').$type<{ platform: string; chatId: string; messageId: string }[]>().notNull().default([]),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const approvalVotes = pgTable(
+  'approval_votes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    approvalId: bigint('approval_id', { mode: 'number' })
+      .notNull()
+      .references(() => approvals.id),
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    vote: text('vote').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('approval_votes_voter_uq').on(t.approvalId, t.platform, t.userId)],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    intentId: bigint('intent_id', { mode: 'number' }).references(() => intents.id),
+    orderLinkId: text('order_link_id').notNull().unique(),
+    exchangeOrderId: text('exchange_order_id'),
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    side: text('side').notNull(),
+    orderType: text('order_type').notNull(),
+    qty: money('qty').notNull(),
+    price: money('price'),
+    timeInForce: text('time_in_force'),
+    reduceOnly: boolean('reduce_only').notNull().default(false),
+    status: text('status').notNull(),
+    cumQty: money('cum_qty').notNull(),
+    avgPrice: money('avg_price'),
+    cumFee: money('cum_fee').notNull(),
+    rejectReason: text('reject_reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('orders_status_idx').on(t.status), index('orders_intent_idx').on(t.intentId)],
+);
+
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    ts: bigint('ts', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('order_events_order_idx').on(t.orderId)],
+);
+
+export const fills = pgTable(
+  'fills',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orderId: bigint('order_id', { mode: 'number' }).references(() => orders.id),
+    /** Bybit execId: a fill is applied once, whatever path (stream or REST) brought it. */
+    execId: text('exec_id').notNull().unique(),
+    orderLinkId: text('order_link_id'),
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    side: text('side').notNull(),
+    qty: money('qty').notNull(),
+    price: money('price').notNull(),
+    fee: money('fee').notNull(),
+    feeCurrency: text('fee_currency').notNull(),
+    /** Trade | Funding | ... */
+    execType: text('exec_type').notNull().default('Trade'),
+    isMaker: boolean('is_maker').notNull().default(false),
+    execTime: bigint('exec_time', { mode: 'number' }).notNull(),
+    strategyInstanceId: text('strategy_instance_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('fills_symbol_time_idx').on(t.symbol, t.execTime)],
+);
+
+export const positions = pgTable(
+  'positions',
+  {
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    /** Signed: positive long, negative short (one-way mode). */
+    size: money('size').notNull(),
+    avgEntry: money('avg_entry').notNull(),
+    realizedPnl: money('realized_pnl').notNull(),
+    fees: money('fees').notNull(),
+    funding: money('funding').notNull(),
+    markPrice: money('mark_price'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.category, t.symbol] })],
+);
+
+export const balances = pgTable('balances', {
+  coin: text('coin').primaryKey(),
+  walletBalance: money('wallet_balance').notNull(),
+  available: money('available').notNull(),
+  equity: money('equity').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const equitySnapshots = pgTable('equity_snapshots', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ts: bigint('ts', { mode: 'number' }).notNull().unique(),
+  equity: money('equity').notNull(),
+  unrealizedPnl: money('unrealized_pnl').notNull(),
+  realizedPnl: money('realized_pnl').notNull(),
+});
