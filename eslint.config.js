@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'drizzle', '.bosun', 'bin', 'coverage', '*.cjs'] },
+  { ignores: ['node_modules', 'dist', 'drizzle', '.bosun', 'bin', 'coverage', 'tests/.tmp', '*.cjs', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
