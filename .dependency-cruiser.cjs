@@ -24,7 +24,10 @@ module.exports = {
       name: 'pure-core-no-node-io',
       severity: 'error',
       from: { path: '^src/(domain|risk|portfolio|strategies)/' },
-      to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|child_process|dgram|tls|node:fs|node:net|node:http|node:https|node:child_process)$' },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(fs|net|http|https|child_process|dgram|tls|node:fs|node:net|node:http|node:https|node:child_process)$',
+      },
     },
     {
       name: 'engine-not-up',

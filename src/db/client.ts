@@ -85,7 +85,9 @@ export async function migrateDb(h: DbHandle): Promise<{ applied: number; total: 
 
 /** Count of applied migrations (0 when the journal table does not exist yet). */
 export async function appliedMigrations(db: Db): Promise<number> {
-  const exists = await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  const exists = await db.execute(
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
+  );
   const first = rows<{ present: boolean }>(exists)[0];
   if (!first?.present) return 0;
   const res = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);

@@ -47,9 +47,16 @@ export function roundQtyDown(inst: Instrument, qty: Decimal): Decimal {
  * Turn a desired quantity into one the exchange accepts, or say why it cannot be done.
  * A positive quantity that would round to zero or below the minimum is refused, never silently dropped.
  */
-export function makeQty(inst: Instrument, qty: Decimal, opts: { price?: Decimal; market?: boolean } = {}): QtyResult {
+export function makeQty(
+  inst: Instrument,
+  qty: Decimal,
+  opts: { price?: Decimal; market?: boolean } = {},
+): QtyResult {
   if (!qty.isFinite() || qty.lte(ZERO)) {
-    return { ok: false, problem: { kind: 'non-positive', message: `quantity must be positive, got ${qty.toFixed()}` } };
+    return {
+      ok: false,
+      problem: { kind: 'non-positive', message: `quantity must be positive, got ${qty.toFixed()}` },
+    };
   }
   const rounded = roundQtyDown(inst, qty);
   if (rounded.lt(inst.minOrderQty) || rounded.isZero()) {

@@ -1,5 +1,15 @@
 // Market reference data: instruments with their filters, and cached candles.
-import { bigint, boolean, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, bigserial } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  bigserial,
+} from 'drizzle-orm/pg-core';
 import { money } from './types.js';
 
 export const instruments = pgTable(

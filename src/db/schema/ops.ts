@@ -1,6 +1,17 @@
 // Operations: trading state (kill switch), risk overrides, alerts, audit chain, chat users, secrets,
 // backtest runs and the idempotency keys every job writes in the same transaction as its effect.
-import { bigint, bigserial, check, customType, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({

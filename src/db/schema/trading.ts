@@ -80,7 +80,10 @@ export const approvals = pgTable('approvals', {
   decidedAt: timestamp('decided_at', { withTimezone: true }),
   decidedBy: text('decided_by'),
   /** Platform messages carrying the buttons, so every copy can be edited with the outcome. */
-  messages: jsonb('messages').$type<{ platform: string; chatId: string; messageId: string }[]>().notNull().default([]),
+  messages: jsonb('messages')
+    .$type<{ platform: string; chatId: string; messageId: string }[]>()
+    .notNull()
+    .default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
