@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { Decimal } from '../../domain/decimal.js';
 import { money } from './types.js';
 import { strategyInstances } from './market.js';
 
@@ -20,6 +21,13 @@ export const intents = pgTable(
   'intents',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /**
+     * Globally unique, time-sortable reference (domain makeIntentId) from which orderLinkIds derive.
+     * Numeric ids restart with a new database; a reused orderLinkId would alias an old exchange order.
+     */
+    ref: text('ref').notNull().unique(),
+    /** Submission attempt; a new one only after reconciliation proved the previous order absent. */
+    attempt: integer('attempt').notNull().default(1),
     /** strategy | manual | close | kill | flatten */
     source: text('source').notNull(),
     strategyInstanceId: text('strategy_instance_id').references(() => strategyInstances.id),
@@ -180,6 +188,10 @@ export const positions = pgTable(
     fees: money('fees').notNull(),
     funding: money('funding').notNull(),
     markPrice: money('mark_price'),
+    costBasis: money('cost_basis').notNull().default(new Decimal(0)),
+    otherFees: jsonb('other_fees').$type<Record<string, string>>().notNull().default({}),
+    fillCount: integer('fill_count').notNull().default(0),
+    openedAt: bigint('opened_at', { mode: 'number' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.category, t.symbol] })],
