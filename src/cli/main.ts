@@ -5,6 +5,17 @@ import { ConfigError, UsageError } from '../platform/errors.js';
 import { line, processIo, type CliIo } from './io.js';
 import { DOCTOR_HELP, runDoctor } from './doctor.js';
 import { MIGRATE_HELP, runMigrate } from './migrate.js';
+import { KEYS_HELP, runKeysCli } from './keys.js';
+import { AUDIT_HELP, runAuditCli } from './audit.js';
+import { exchangeKeyValidator } from './exchange-factory.js';
+import { START_HELP, runStart } from './start.js';
+import { runSimCli } from '../exchange/sim/index.js';
+
+const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
+
+The Bybit V5-compatible simulator on its own: REST at http://127.0.0.1:PORT/v5/..., WebSocket at
+ws://127.0.0.1:PORT/v5/public/{spot,linear} and /v5/private. Default key sim-key, secret sim-secret.
+Prints one line "listening on http://127.0.0.1:PORT" when ready; Ctrl-C stops it.`;
 
 export const HELP = `bosun — chat-ops trading bot for Bybit
 
@@ -40,14 +51,17 @@ function notYet(name: string, what: string): Handler {
 const COMMANDS: Record<string, Handler> = {
   migrate: { help: MIGRATE_HELP, run: (_a, io, env) => runMigrate(env(), io) },
   doctor: { help: DOCTOR_HELP, run: (_a, io, env) => runDoctor(env(), io) },
-  start: notYet('start', 'Runs the bot (gateway, workers, schedulers).'),
+  start: { help: START_HELP, run: (a, io, env) => runStart(a, io, env()) },
   demo: notYet('demo', 'Paper trading on the built-in simulator with a terminal console.'),
   console: notYet('console', 'Terminal chat client for a running bot.'),
-  sim: notYet('sim', 'The Bybit V5-compatible simulator.'),
+  sim: { help: SIM_HELP, run: (a) => runSimCli(a) },
   backtest: notYet('backtest', 'Runs a backtest.'),
-  keys: notYet('keys', 'Exchange credentials, stored encrypted.'),
+  keys: {
+    help: KEYS_HELP,
+    run: (a, io, env) => runKeysCli(a, io, env(), { validate: exchangeKeyValidator(env()) }),
+  },
   users: notYet('users', 'The chat allow-list.'),
-  audit: notYet('audit', "Checks the audit log's hash chain."),
+  audit: { help: AUDIT_HELP, run: (a, io, env) => runAuditCli(a, io, env()) },
   export: notYet('export', 'Realized PnL per closed lot, for tax.'),
 };
 

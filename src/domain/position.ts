@@ -124,16 +124,21 @@ export function applyFill(pos: Position, fill: Fill): PositionResult {
     avg = roundAvg(costBasis.div(size.abs()));
     if (pos.size.isZero()) openedAt = fill.ts;
   } else {
-    const entry = pos.avgEntryPrice ?? fill.price;
     const closed = minDec(pos.size.abs(), delta.abs());
     const sign = pos.size.isPositive() ? 1 : -1;
-    realized = realized.plus(fill.price.minus(entry).mul(closed).mul(sign));
+    // A partial close costs closed × the (18-place) average, which is linear in the quantity, so splitting
+    // a fill changes nothing; closing everything takes all the cost basis left, residue included, so a
+    // round trip realizes exactly Σ exit notional − Σ entry notional.
+    const entry = pos.avgEntryPrice ?? fill.price;
+    const closedCost = closed.eq(pos.size.abs()) ? pos.costBasis : entry.mul(closed);
+    realized = realized.plus(fill.price.mul(closed).minus(closedCost).mul(sign));
     if (size.isZero()) {
       avg = null;
       costBasis = ZERO;
       openedAt = null;
     } else if (size.isPositive() === pos.size.isPositive()) {
-      costBasis = entry.mul(size.abs());
+      // The average does not move on a reduce; only adding re-averages.
+      costBasis = pos.costBasis.minus(closedCost);
     } else {
       // Through zero: the remainder opens a new position at the fill price.
       avg = fill.price;

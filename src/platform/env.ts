@@ -42,8 +42,10 @@ function opt(src: Source, name: string): string | undefined {
 }
 
 function bad(name: string, value: string | undefined, accepted: string, secret = false): never {
+  // URLs may carry a password in their user-info: never echo it.
+  const masked = value?.replace(/(:\/\/)[^/@\s]*@/, '$1***@');
   const shown =
-    secret || value === undefined ? '' : `="${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+    secret || masked === undefined ? '' : `="${masked.length > 60 ? `${masked.slice(0, 60)}…` : masked}"`;
   throw new ConfigError(`${name}${shown} is invalid: expected ${accepted}`);
 }
 

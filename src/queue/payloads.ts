@@ -15,6 +15,9 @@ export const reconcilePayload = z.strictObject({
 export const alertPayload = z.strictObject({ alertId: z.number().int().positive() });
 export const backtestPayload = z.strictObject({ runId: z.number().int().positive() });
 
+export const expireApprovalsPayload = z.strictObject({});
+export const snapshotEquityPayload = z.strictObject({});
+
 export const PAYLOADS = {
   tick: tickPayload,
   'submit-order': submitOrderPayload,
@@ -22,6 +25,8 @@ export const PAYLOADS = {
   reconcile: reconcilePayload,
   'send-alert': alertPayload,
   'run-backtest': backtestPayload,
+  'expire-approvals': expireApprovalsPayload,
+  'snapshot-equity': snapshotEquityPayload,
 } as const;
 
 export type JobName = keyof typeof PAYLOADS;

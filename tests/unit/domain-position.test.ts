@@ -95,6 +95,18 @@ describe('hand-computed positions', () => {
     expect(s(p.avgEntryPrice)).toBe('100.666666666666666667');
   });
 
+  it('a round trip with a non-terminating average realizes exactly exits minus entries, like the exchange', () => {
+    // avg entry = 324.601 / 0.007 = 46371.571428…; a partial exit then the rest.
+    const p = fold(LINEAR, [
+      f('Buy', '0.003', '46319'),
+      f('Buy', '0.004', '46411'),
+      f('Sell', '0.002', '46500'),
+      f('Sell', '0.005', '46400'),
+    ]);
+    expect(s(p.size)).toBe('0');
+    expect(s(p.realizedPnl)).toBe('0.399');
+  });
+
   it('books funding from Bybit execFee (positive = paid) into net PnL only', () => {
     const p = fold(LINEAR, [f('Buy', '0.093', '80000', '4.092')]);
     const paid = applyFunding(p, fundingFromBybitExecFee('fund-1', 'BTCUSDT', dec('0.7506234'), 10));

@@ -31,8 +31,10 @@ export const intents = pgTable(
     /** strategy | manual | close | kill | flatten */
     source: text('source').notNull(),
     strategyInstanceId: text('strategy_instance_id').references(() => strategyInstances.id),
-    /** The closed candle that produced the signal; with the instance it makes the intent unique. */
+    /** The closed candle that produced the signal; with the instance and leg it makes the intent unique. */
     candleTime: bigint('candle_time', { mode: 'number' }),
+    /** entry | exit: a reversal on one candle is an exit intent, then an entry intent that waits for it. */
+    leg: text('leg').notNull().default('entry'),
     category: text('category').notNull(),
     symbol: text('symbol').notNull(),
     side: text('side').notNull(),
@@ -52,7 +54,7 @@ export const intents = pgTable(
   },
   (t) => [
     uniqueIndex('intents_instance_candle_uq')
-      .on(t.strategyInstanceId, t.candleTime)
+      .on(t.strategyInstanceId, t.candleTime, t.leg)
       .where(sql`${t.strategyInstanceId} is not null`),
     index('intents_status_idx').on(t.status),
   ],

@@ -1,0 +1,231 @@
+// The composition root of a running bot: database, Redis queues, exchange, engine, workers, schedulers
+// and exchange streams, by role. `bosun start` and `bosun demo` both build on it.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import { engineHandlers, SCHEDULES, JOB_QUEUE } from '../../jobs/index.js';
+import { migrateDb, openDb, type DbHandle } from '../db/client.js';
+import { listStrategyInstances, syncStrategyInstances } from '../db/repos/strategies.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { EngineDeps } from '../engine/deps.js';
+import { intervalMs } from '../engine/intervals.js';
+import type { Notifier } from '../engine/notify.js';
+import { applyFillReport, applyOrderReport } from '../engine/reports.js';
+import type { Category } from '../domain/instrument.js';
+import type { KlineInterval } from '../exchange/port.js';
+import type { SimOptions } from '../exchange/sim/index.js';
+import type { BosunConfig } from '../platform/config.js';
+import type { Env } from '../platform/env.js';
+import { ConfigError } from '../platform/errors.js';
+import { logger } from '../platform/logger.js';
+import { describeRedisUrl, probeRedis } from '../queue/connection.js';
+import { jobId } from '../queue/enqueue.js';
+import { DEFAULT_PREFIX, QUEUE_NAMES, QUEUES, type QueueName } from '../queue/names.js';
+import type { JobName } from '../queue/payloads.js';
+import { Shutdown } from '../queue/shutdown.js';
+import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } from '../queue/workers.js';
+import { openExchange, type ExchangeHandle } from './exchange-factory.js';
+import { embeddedDir } from './migrate.js';
+
+export const ROLES = ['all', 'gateway', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RuntimeOptions {
+  env: Env;
+  config: BosunConfig;
+  role: Role;
+  queues?: readonly QueueName[];
+  prefix?: string;
+  clock?: Clock;
+  sim?: SimOptions;
+  notifier: Notifier;
+  /** More job handlers (alerts, backtests) by job name. */
+  extraHandlers?: (deps: EngineDeps) => HandlerMap;
+}
+
+export interface Runtime {
+  deps: EngineDeps;
+  db: DbHandle;
+  exchange: ExchangeHandle;
+  queues: Queues;
+  shutdown: Shutdown;
+  enqueue(job: JobName, data: Record<string, unknown>, id?: string): Promise<void>;
+}
+
+export function redisDownMessage(url: string, error: string): string {
+  return `Redis is not reachable at ${describeRedisUrl(url)} (${error}). bosun needs it for its job queues: start it with \`docker compose up -d redis\` or your distribution's package (\`apt-get install redis-server\`), or point REDIS_URL at one.`;
+}
+
+export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const log = logger();
+  const shutdown = new Shutdown();
+  const probe = await probeRedis(o.env.redisUrl);
+  if (!probe.ok) throw new ConfigError(redisDownMessage(o.env.redisUrl, probe.error));
+
+  const db = await openDb({ url: o.env.databaseUrl, dataDir: embeddedDir(o.env) });
+  shutdown.add('database', () => db.close());
+  try {
+    await migrateDb(db);
+    await syncStrategyInstances(db.db, o.config.strategies);
+  } catch (e) {
+    await shutdown.run('start-up failed');
+    throw e;
+  }
+
+  const connection = new Redis(o.env.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (e) => log.warn({ err: e.message }, 'redis connection error'));
+  shutdown.add('redis', async () => connection.disconnect());
+  const prefix = o.prefix ?? DEFAULT_PREFIX;
+  const queues = openQueues(connection, prefix, QUEUE_NAMES);
+  shutdown.add('queues', () => closeQueues(queues));
+
+  let exchange: ExchangeHandle;
+  try {
+    exchange = await openExchange(o.env, { ...(o.sim ? { sim: o.sim } : {}), logger: log });
+  } catch (e) {
+    await shutdown.run('start-up failed');
+    throw e;
+  }
+  shutdown.add('exchange', () => exchange.close());
+
+  async function enqueue(job: JobName, data: Record<string, unknown>, id?: string): Promise<void> {
+    const q: Queue = queues[JOB_QUEUE[job]];
+    await q.add(job, data, {
+      ...(id ? { jobId: id } : {}),
+      attempts: 12,
+      backoff: { type: 'exponential', delay: 250 },
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  const deps: EngineDeps = {
+    db: db.db,
+    exchange: exchange.exchange,
+    clock: o.clock ?? systemClock,
+    config: o.config,
+    notifier: o.notifier,
+    log,
+    randomBytes: (n) => randomBytes(n),
+    enqueueSubmit: (intentId) => enqueue('submit-order', { intentId }, jobId('submit', intentId)),
+  };
+
+  const wantWorkers = o.role === 'all' || o.role === 'worker';
+  const wantScheduler = o.role === 'all' || o.role === 'scheduler';
+  const wantGateway = o.role === 'all' || o.role === 'gateway';
+
+  if (wantWorkers) {
+    const handlers: HandlerMap = { ...engineHandlers(deps), ...o.extraHandlers?.(deps) };
+    const workerConn = new Redis(o.env.redisUrl, { maxRetriesPerRequest: null });
+    workerConn.on('error', () => {});
+    const ws = startWorkers({
+      connection: workerConn,
+      prefix,
+      queues: o.queues ?? QUEUE_NAMES,
+      handlers,
+      concurrency: { orders: 4, ticks: 8, reconcile: 1, alerts: 1, backtests: 1 },
+    });
+    shutdown.add('worker connection', async () => workerConn.disconnect());
+    // Registered last among the workers' dependencies so it closes first: stop taking jobs, finish running ones.
+    shutdown.add('workers', () => ws.close());
+  }
+
+  if (wantScheduler) {
+    for (const s of SCHEDULES) {
+      await queues[JOB_QUEUE[s.job]].upsertJobScheduler(
+        s.id,
+        { every: s.everyMs },
+        { name: s.job, data: s.data },
+      );
+    }
+    for (const inst of await listStrategyInstances(db.db)) {
+      const id = `tick-${inst.id}`;
+      if (!inst.enabled) {
+        await queues.ticks.removeJobScheduler(id);
+        continue;
+      }
+      // The fallback for a missed kline message: one tick per interval, a little after the close.
+      await queues.ticks.upsertJobScheduler(
+        id,
+        { every: intervalMs(inst.interval) },
+        { name: 'tick', data: { instanceId: inst.id } },
+      );
+    }
+    await enqueue('reconcile', { reason: 'start' });
+  }
+
+  if (wantGateway) {
+    const ex = exchange.exchange;
+    const unsubs: (() => void)[] = [];
+    unsubs.push(
+      await ex.subscribeExecutions(
+        (f) => void applyFillReport(deps, f).catch((e) => log.error({ err: String(e) }, 'fill not applied')),
+      ),
+    );
+    unsubs.push(
+      await ex.subscribeOrders(
+        (r) =>
+          void applyOrderReport(deps, r).catch((e) =>
+            log.error({ err: String(e) }, 'order report not applied'),
+          ),
+      ),
+    );
+    unsubs.push(ex.onResync(async () => enqueue('reconcile', { reason: 'reconnect' })));
+    unsubs.push(
+      ex.onStatus((s) => {
+        if (s.type === 'reconnected' || s.type === 'rebuilt' || s.type === 'auth-failed') {
+          void o.notifier.notify({ kind: 'reconnect', stream: s.stream, detail: s.type });
+        }
+      }),
+    );
+    const seen = new Set<string>();
+    for (const inst of (await listStrategyInstances(db.db)).filter((i) => i.enabled)) {
+      const key = `${inst.category}:${inst.symbol}:${inst.interval}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const ids = () => listStrategyInstances(db.db);
+      unsubs.push(
+        await ex.subscribeKlines(
+          {
+            category: inst.category as Category,
+            symbol: inst.symbol,
+            interval: inst.interval as KlineInterval,
+          },
+          (k) => {
+            if (!k.confirmed) return;
+            void ids().then(async (all) => {
+              for (const i of all) {
+                if (!i.enabled || `${i.category}:${i.symbol}:${i.interval}` !== key) continue;
+                await enqueue(
+                  'tick',
+                  { instanceId: i.id, candleTime: k.start },
+                  jobId('tick', i.id, k.start),
+                );
+              }
+            });
+          },
+        ),
+      );
+    }
+    shutdown.add('streams', async () => unsubs.forEach((u) => u()));
+  }
+
+  return { deps, db, exchange, queues, shutdown, enqueue };
+}
+
+export function parseQueues(list: string | undefined): QueueName[] | undefined {
+  if (list === undefined) return undefined;
+  const out: QueueName[] = [];
+  for (const q of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!(QUEUE_NAMES as readonly string[]).includes(q)) {
+      throw new ConfigError(`--queues: unknown queue "${q}"; accepted: ${QUEUE_NAMES.join(', ')}`);
+    }
+    out.push(q as QueueName);
+  }
+  return out;
+}
+
+export { QUEUES };

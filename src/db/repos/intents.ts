@@ -1,0 +1,74 @@
+// Intents: what a strategy or an operator wants to trade, before risk, approval and the exchange.
+// Status moves by compare-and-set so two workers can never both act on one intent.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { intents, riskDecisions } from '../schema/index.js';
+
+export type IntentRow = typeof intents.$inferSelect;
+export type NewIntent = typeof intents.$inferInsert;
+export type RiskDecisionRow = typeof riskDecisions.$inferSelect;
+
+export const INTENT_STATUSES = [
+  'pending-risk',
+  'denied',
+  'awaiting-approval',
+  'approved',
+  'rejected',
+  'expired',
+  'submitted',
+  'done',
+  'failed',
+] as const;
+export type IntentStatus = (typeof INTENT_STATUSES)[number];
+
+/** Insert; for strategy intents a second insert for the same instance and candle returns null. */
+export async function insertIntent(db: Db, v: NewIntent): Promise<IntentRow | null> {
+  const rows = await db.insert(intents).values(v).onConflictDoNothing().returning();
+  return rows[0] ?? null;
+}
+
+export async function getIntent(db: Db, id: number): Promise<IntentRow | null> {
+  const [r] = await db.select().from(intents).where(eq(intents.id, id));
+  return r ?? null;
+}
+
+/** Lock the intent row for the rest of the transaction. */
+export async function lockIntent(tx: Db, id: number): Promise<IntentRow | null> {
+  const [r] = await tx.select().from(intents).where(eq(intents.id, id)).for('update');
+  return r ?? null;
+}
+
+/** Move from one of `from` to `to`; false when the intent was not in an expected status. */
+export async function transitionIntent(
+  db: Db,
+  id: number,
+  from: readonly IntentStatus[],
+  to: IntentStatus,
+  patch: Partial<Pick<NewIntent, 'reason' | 'qty' | 'attempt'>> = {},
+): Promise<boolean> {
+  const rows = await db
+    .update(intents)
+    .set({ status: to, updatedAt: sql`now()`, ...patch })
+    .where(sql`${intents.id} = ${id} and ${intents.status} in ${from}`)
+    .returning({ id: intents.id });
+  return rows.length === 1;
+}
+
+export async function insertRiskDecision(
+  db: Db,
+  v: typeof riskDecisions.$inferInsert,
+): Promise<RiskDecisionRow> {
+  const [r] = await db.insert(riskDecisions).values(v).returning();
+  if (!r) throw new Error('risk decision insert returned nothing');
+  return r;
+}
+
+export async function latestRiskDecision(db: Db, intentId: number): Promise<RiskDecisionRow | null> {
+  const [r] = await db
+    .select()
+    .from(riskDecisions)
+    .where(eq(riskDecisions.intentId, intentId))
+    .orderBy(sql`${riskDecisions.id} desc`)
+    .limit(1);
+  return r ?? null;
+}

@@ -1,0 +1,187 @@
+// Positions and fills: a fill is stored once (unique exec id) and, only when newly stored, folded into
+// the position in the same transaction — so a fill delivered by the stream and again by REST counts once.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { Decimal, ZERO } from '../../domain/decimal.js';
+import type { Fill, FundingPayment } from '../../domain/fill.js';
+import type { Category } from '../../domain/instrument.js';
+import {
+  applyFill,
+  applyFunding,
+  emptyPosition,
+  type Position,
+  type PositionInstrument,
+} from '../../domain/position.js';
+import type { Db } from '../client.js';
+import { fills, positions } from '../schema/index.js';
+
+export type FillRow = typeof fills.$inferSelect;
+export type PositionRow = typeof positions.$inferSelect;
+
+function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Position {
+  if (!r) return emptyPosition(inst);
+  const otherFees = new Map(Object.entries(r.otherFees).map(([k, v]) => [k, new Decimal(v)]));
+  return {
+    ...emptyPosition(inst),
+    size: r.size,
+    avgEntryPrice: r.size.isZero() ? null : r.avgEntry,
+    costBasis: r.costBasis,
+    realizedPnl: r.realizedPnl,
+    fees: r.fees,
+    otherFees,
+    funding: r.funding,
+    netRealizedPnl: r.realizedPnl.minus(r.fees).plus(r.funding),
+    fillCount: r.fillCount,
+    openedAt: r.openedAt,
+    updatedAt: r.updatedAt.getTime(),
+  };
+}
+
+async function savePosition(tx: Db, p: Position): Promise<void> {
+  const v = {
+    category: p.category,
+    symbol: p.symbol,
+    size: p.size,
+    avgEntry: p.avgEntryPrice ?? ZERO,
+    realizedPnl: p.realizedPnl,
+    fees: p.fees,
+    funding: p.funding,
+    costBasis: p.costBasis,
+    otherFees: Object.fromEntries([...p.otherFees].map(([k, d]) => [k, d.toFixed()])),
+    fillCount: p.fillCount,
+    openedAt: p.openedAt,
+  };
+  await tx
+    .insert(positions)
+    .values(v)
+    .onConflictDoUpdate({
+      target: [positions.category, positions.symbol],
+      set: { ...v, updatedAt: sql`now()` },
+    });
+}
+
+async function lockPosition(tx: Db, inst: PositionInstrument): Promise<Position> {
+  const [r] = await tx
+    .select()
+    .from(positions)
+    .where(and(eq(positions.category, inst.category), eq(positions.symbol, inst.symbol)))
+    .for('update');
+  return toDomain(inst, r);
+}
+
+export interface FillMeta {
+  orderId: number | null;
+  category: Category;
+  execType: string;
+  strategyInstanceId: string | null;
+}
+
+export type RecordFillResult =
+  { kind: 'duplicate' } | { kind: 'recorded'; position: Position } | { kind: 'error'; message: string };
+
+/** Store a trade execution once and fold it into its position. */
+export async function recordFill(
+  tx: Db,
+  inst: PositionInstrument,
+  f: Fill,
+  meta: FillMeta,
+): Promise<RecordFillResult> {
+  const inserted = await tx
+    .insert(fills)
+    .values({
+      orderId: meta.orderId,
+      execId: f.tradeId,
+      orderLinkId: f.orderLinkId,
+      category: meta.category,
+      symbol: f.symbol,
+      side: f.side,
+      qty: f.qty,
+      price: f.price,
+      fee: f.fee,
+      feeCurrency: f.feeCurrency,
+      execType: meta.execType,
+      isMaker: f.isMaker ?? false,
+      execTime: f.ts,
+      strategyInstanceId: meta.strategyInstanceId,
+    })
+    .onConflictDoNothing()
+    .returning({ id: fills.id });
+  if (inserted.length === 0) return { kind: 'duplicate' };
+  const pos = await lockPosition(tx, inst);
+  const r = applyFill(pos, f);
+  if (!r.ok) return { kind: 'error', message: r.error.message };
+  await savePosition(tx, r.position);
+  return { kind: 'recorded', position: r.position };
+}
+
+/** Store a funding settlement once (as a fill row with execType Funding) and book it. */
+export async function recordFunding(
+  tx: Db,
+  inst: PositionInstrument,
+  p: FundingPayment,
+): Promise<RecordFillResult> {
+  const inserted = await tx
+    .insert(fills)
+    .values({
+      orderId: null,
+      execId: p.id,
+      category: inst.category,
+      symbol: p.symbol,
+      side: p.amount.isNegative() ? 'Sell' : 'Buy',
+      qty: ZERO,
+      price: ZERO,
+      fee: p.amount.neg(),
+      feeCurrency: inst.quoteCoin,
+      execType: 'Funding',
+      execTime: p.ts,
+      strategyInstanceId: null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: fills.id });
+  if (inserted.length === 0) return { kind: 'duplicate' };
+  const pos = await lockPosition(tx, inst);
+  const r = applyFunding(pos, p);
+  if (!r.ok) return { kind: 'error', message: r.error.message };
+  await savePosition(tx, r.position);
+  return { kind: 'recorded', position: r.position };
+}
+
+export async function listPositions(db: Db): Promise<PositionRow[]> {
+  return db.select().from(positions).orderBy(asc(positions.symbol));
+}
+
+export async function getPosition(db: Db, category: Category, symbol: string): Promise<PositionRow | null> {
+  const [r] = await db
+    .select()
+    .from(positions)
+    .where(and(eq(positions.category, category), eq(positions.symbol, symbol)));
+  return r ?? null;
+}
+
+/** Reconciliation repair: the exchange's size and entry win; realized history stays ours. */
+export async function overwritePositionSize(
+  tx: Db,
+  inst: PositionInstrument,
+  size: Decimal,
+  avgEntry: Decimal,
+): Promise<void> {
+  const pos = await lockPosition(tx, inst);
+  await savePosition(tx, {
+    ...pos,
+    size,
+    avgEntryPrice: size.isZero() ? null : avgEntry,
+    costBasis: size.abs().mul(avgEntry),
+  });
+}
+
+export async function listFills(db: Db, opts: { since?: number; symbol?: string } = {}): Promise<FillRow[]> {
+  return db
+    .select()
+    .from(fills)
+    .where(
+      and(
+        opts.since === undefined ? undefined : sql`${fills.execTime} >= ${opts.since}`,
+        opts.symbol === undefined ? undefined : eq(fills.symbol, opts.symbol),
+      ),
+    )
+    .orderBy(asc(fills.execTime), asc(fills.id));
+}

@@ -1,0 +1,207 @@
+// Submitting an approved intent to the exchange exactly once. The order row and its Submitted event are
+// committed before the request leaves; any doubt afterwards is resolved by looking the order up by its
+// orderLinkId (the same id is sent again only when the venue has never seen it, and the venue rejects
+// a duplicate id) — never by a blind resubmission.
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { intents } from '../db/schema/index.js';
+import { claimKey } from '../db/repos/idempotency.js';
+import {
+  getIntent,
+  latestRiskDecision,
+  lockIntent,
+  transitionIntent,
+  type IntentRow,
+} from '../db/repos/intents.js';
+import { applyOrderEvent, createOrderRow, getOrderByLinkId } from '../db/repos/orders.js';
+import { getTradingState, setTradingState } from '../db/repos/trading-state.js';
+import type { OrderType } from '../domain/events.js';
+import { orderLinkIdFor } from '../domain/ids.js';
+import type { Category } from '../domain/instrument.js';
+import type { Side } from '../domain/side.js';
+import type { OrderReport } from '../exchange/port.js';
+import type { EngineDeps } from './deps.js';
+import { consequenceOf, errorCode, RetryLater, safeMessage } from './exchange-errors.js';
+import { applyOrderReport, pullExecutions } from './reports.js';
+import { toPortSide } from './side-map.js';
+
+export type SubmitResult =
+  | { kind: 'placed'; orderLinkId: string; report: OrderReport }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'denied'; reason: string }
+  | { kind: 'rejected'; reason: string };
+
+export function linkIdOf(intent: Pick<IntentRow, 'ref' | 'attempt'>): string {
+  return orderLinkIdFor(intent.ref, intent.attempt);
+}
+
+/** Whether the trading state lets this intent's order out. */
+export function stateAllows(state: string, intent: Pick<IntentRow, 'source' | 'reduceOnly'>): string | null {
+  if (state === 'HALTED' && intent.source !== 'kill') {
+    return 'trading is HALTED (kill switch); only an admin can resume';
+  }
+  if (state === 'REDUCING' && !intent.reduceOnly)
+    return 'trading is REDUCING: only orders that reduce a position are allowed';
+  return null;
+}
+
+async function exitLegPending(tx: Db, intent: IntentRow): Promise<boolean> {
+  if (intent.strategyInstanceId === null || intent.candleTime === null) return false;
+  const [exit] = await tx
+    .select({ status: intents.status })
+    .from(intents)
+    .where(
+      and(
+        eq(intents.strategyInstanceId, intent.strategyInstanceId),
+        eq(intents.candleTime, intent.candleTime),
+        eq(intents.leg, 'exit'),
+      ),
+    );
+  return (
+    exit !== undefined && ['pending-risk', 'approved', 'awaiting-approval', 'submitted'].includes(exit.status)
+  );
+}
+
+type Prepared = { kind: 'send'; intent: IntentRow; orderLinkId: string } | SubmitResult;
+
+/** Phase 1, one transaction: check, write the order and its Submitted event, mark the intent submitted. */
+async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx): Promise<Prepared> => {
+    const intent = await lockIntent(tx, intentId);
+    if (!intent) return { kind: 'skipped', reason: `intent ${intentId} does not exist` };
+    const orderLinkId = linkIdOf(intent);
+    if (intent.status === 'submitted') return { kind: 'send', intent, orderLinkId };
+    if (intent.status !== 'approved')
+      return { kind: 'skipped', reason: `intent ${intentId} is ${intent.status}` };
+    if (intent.leg === 'entry' && (await exitLegPending(tx, intent))) {
+      // A reversal: the entry was sized for a flat position, so it waits until the exit has finished.
+      throw new RetryLater(`intent ${intentId} waits for the exit leg of the same candle`);
+    }
+    const ts = await getTradingState(tx);
+    const blocked = stateAllows(ts.state, intent);
+    if (blocked) {
+      await transitionIntent(tx, intentId, ['approved'], 'failed', { reason: blocked });
+      return { kind: 'denied', reason: blocked };
+    }
+    const decision = await latestRiskDecision(tx, intentId);
+    const qty = decision?.qty ?? intent.qty;
+    if (!decision || decision.outcome !== 'approved' || !qty) {
+      const reason = 'no approved risk decision with a size';
+      await transitionIntent(tx, intentId, ['approved'], 'failed', { reason });
+      return { kind: 'denied', reason };
+    }
+    await claimKey(tx, `submit-order:${orderLinkId}`, 'submit-order', { intentId });
+    const created = await createOrderRow(tx, intentId, {
+      type: 'OrderCreated',
+      ts: now,
+      orderLinkId,
+      intentId: intent.ref,
+      symbol: intent.symbol,
+      category: intent.category as Category,
+      side: intent.side as Side,
+      orderType: intent.orderType as OrderType,
+      qty,
+      price: intent.orderType === 'Limit' ? intent.limitPrice : null,
+      timeInForce: intent.orderType === 'Limit' ? 'GTC' : 'IOC',
+      reduceOnly: intent.reduceOnly,
+    });
+    if (created) {
+      const r = await applyOrderEvent(tx, orderLinkId, { type: 'OrderSubmitted', ts: now });
+      if (!r.ok) throw new Error(`cannot mark ${orderLinkId} submitted: ${r.error.message}`);
+    }
+    await transitionIntent(tx, intentId, ['approved'], 'submitted');
+    return { kind: 'send', intent, orderLinkId };
+  });
+}
+
+async function reject(
+  deps: EngineDeps,
+  intent: IntentRow,
+  orderLinkId: string,
+  reason: string,
+  code?: number,
+) {
+  await deps.db.transaction(async (tx) => {
+    await applyOrderEvent(tx, orderLinkId, {
+      type: 'OrderRejected',
+      ts: deps.clock.now(),
+      reason,
+      source: 'venue',
+      ...(code === undefined ? {} : { code }),
+    });
+    await transitionIntent(tx, intent.id, ['submitted'], 'failed', { reason });
+  });
+  await deps.notifier.notify({ kind: 'order-failed', intentId: intent.id, symbol: intent.symbol, reason });
+}
+
+/** The submit-order job body. Safe to run any number of times for the same intent. */
+export async function submitIntent(deps: EngineDeps, intentId: number): Promise<SubmitResult> {
+  const p = await prepare(deps, intentId);
+  if (p.kind !== 'send') {
+    if (p.kind === 'denied') {
+      const intent = await getIntent(deps.db, intentId);
+      await deps.notifier.notify({
+        kind: 'order-failed',
+        intentId,
+        symbol: intent?.symbol ?? '?',
+        reason: p.reason,
+      });
+    }
+    return p;
+  }
+  const { intent, orderLinkId } = p;
+  const category = intent.category as Category;
+  const order = await getOrderByLinkId(deps.db, orderLinkId);
+  if (!order) throw new Error(`order ${orderLinkId} vanished after it was written`);
+  if (['Rejected', 'Cancelled', 'Expired', 'Filled'].includes(order.status)) {
+    return { kind: 'skipped', reason: `order ${orderLinkId} is already ${order.status}` };
+  }
+
+  // A previous attempt may have reached the venue: ask before sending anything.
+  let report: OrderReport | null = null;
+  if (order.status !== 'PendingSubmit') {
+    try {
+      report = await deps.exchange.orderByLinkId(category, intent.symbol, orderLinkId);
+    } catch (e) {
+      throw new RetryLater(`lookup of ${orderLinkId} failed: ${safeMessage(e)}`);
+    }
+  }
+  if (!report) {
+    try {
+      report = await deps.exchange.placeOrder({
+        category,
+        symbol: intent.symbol,
+        side: toPortSide(intent.side as Side),
+        type: intent.orderType === 'Limit' ? 'limit' : 'market',
+        qty: order.qty,
+        ...(order.price ? { price: order.price } : {}),
+        orderLinkId,
+        timeInForce: intent.orderType === 'Limit' ? 'gtc' : 'ioc',
+        reduceOnly: intent.reduceOnly,
+        // The stop rides on the order so the position is protected at the venue even if bosun dies.
+        ...(intent.stopPrice && !intent.reduceOnly && category === 'linear'
+          ? { stopLoss: intent.stopPrice }
+          : {}),
+      });
+    } catch (e) {
+      const c = consequenceOf(e);
+      if (c === 'reject') {
+        const reason = safeMessage(e);
+        await reject(deps, intent, orderLinkId, reason, errorCode(e));
+        return { kind: 'rejected', reason };
+      }
+      if (c === 'halt') {
+        const reason = `exchange refused our credentials or permissions: ${safeMessage(e)}`;
+        await setTradingState(deps.db, 'HALTED', reason, 'system');
+        await deps.notifier.notify({ kind: 'kill-switch', state: 'HALTED', by: 'system', reason });
+        throw new RetryLater(reason);
+      }
+      // Outcome unknown, transient, rate-limited, clock: the order stays Submitted; the retry looks it up.
+      throw new RetryLater(`placing ${orderLinkId}: ${safeMessage(e)}`);
+    }
+  }
+  await applyOrderReport(deps, report);
+  await pullExecutions(deps, category, intent.symbol, orderLinkId);
+  return { kind: 'placed', orderLinkId, report };
+}

@@ -1,0 +1,109 @@
+// Reconciliation: compare our orders, fills and positions with the exchange's and repair the drift —
+// on start, after every private-stream reconnect, and every minute. Drift is reported, never hidden.
+import { openOrders } from '../db/repos/orders.js';
+import { applyOrderEvent } from '../db/repos/orders.js';
+import { transitionIntent } from '../db/repos/intents.js';
+import { listPositions, overwritePositionSize } from '../db/repos/positions.js';
+import { snapshotEquity } from '../db/repos/account.js';
+import { ZERO } from '../domain/decimal.js';
+import { notFoundAtVenue } from '../domain/order.js';
+import type { Category } from '../domain/instrument.js';
+import type { EngineDeps } from './deps.js';
+import { ensureInstrument } from './instruments.js';
+import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
+import { applyFillReport, applyOrderReport } from './reports.js';
+
+/** How long a sent order may stay unseen at the venue before we call it never placed. */
+export const UNSEEN_GRACE_MS = 60_000;
+/** How far back executions are re-read on every pass. */
+export const EXECUTION_LOOKBACK_MS = 24 * 3_600_000;
+
+export interface ReconcileReport {
+  ordersChecked: number;
+  fillsRecorded: number;
+  neverPlaced: string[];
+  positionDrift: string[];
+}
+
+export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
+  const now = deps.clock.now();
+  const out: ReconcileReport = { ordersChecked: 0, fillsRecorded: 0, neverPlaced: [], positionDrift: [] };
+
+  // 1. Every order we think is live: ask the venue by orderLinkId.
+  for (const o of await openOrders(deps.db)) {
+    out.ordersChecked++;
+    const category = o.category as Category;
+    const r = await deps.exchange.orderByLinkId(category, o.symbol, o.orderLinkId);
+    if (r) {
+      await applyOrderReport(deps, r);
+      continue;
+    }
+    if (!o.exchangeOrderId && now - o.createdAt.getTime() > UNSEEN_GRACE_MS) {
+      // Proven absent: record it and let the operator decide; never resubmit on our own.
+      await deps.db.transaction(async (tx) => {
+        const res = await applyOrderEvent(tx, o.orderLinkId, notFoundAtVenue(now));
+        if (res.ok && o.intentId !== null) {
+          await transitionIntent(tx, o.intentId, ['submitted'], 'failed', {
+            reason: 'the order never reached the exchange',
+          });
+        }
+      });
+      out.neverPlaced.push(o.orderLinkId);
+    }
+  }
+
+  // 2. Executions we may have missed while the stream was down.
+  for (const category of ['linear', 'spot'] as const) {
+    const fills = await deps.exchange.executions({
+      category,
+      startTime: now - EXECUTION_LOOKBACK_MS,
+      limit: 1000,
+    });
+    for (const f of fills) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
+  }
+
+  // 3. Linear positions: the exchange's size is the truth.
+  const venue = await deps.exchange.positions();
+  const ours = await listPositions(deps.db);
+  const symbols = new Set([
+    ...venue.map((p) => p.symbol),
+    ...ours.filter((p) => p.category === 'linear').map((p) => p.symbol),
+  ]);
+  for (const symbol of symbols) {
+    const v = venue.find((p) => p.symbol === symbol);
+    const vSize = v ? (v.side === 'short' ? v.size.neg() : v.size) : ZERO;
+    const o = ours.find((p) => p.symbol === symbol && p.category === 'linear');
+    const oSize = o?.size ?? ZERO;
+    if (!vSize.eq(oSize)) {
+      const inst = await ensureInstrument(deps, 'linear', symbol);
+      await deps.db.transaction((tx) => overwritePositionSize(tx, inst, vSize, v?.avgPrice ?? ZERO));
+      out.positionDrift.push(`${symbol}: ours ${oSize.toFixed()}, exchange ${vSize.toFixed()}`);
+    }
+  }
+
+  if (out.neverPlaced.length || out.positionDrift.length) {
+    const parts = [
+      ...out.neverPlaced.map((id) => `order ${id} never reached the exchange`),
+      ...out.positionDrift.map((d) => `position drift ${d} (set to the exchange's)`),
+    ];
+    await deps.notifier.notify({ kind: 'reconciliation-drift', message: parts.join('; ') });
+  }
+  return out;
+}
+
+/** Record equity now (one row per minute; a repeated job writes nothing). */
+export async function recordEquity(deps: EngineDeps): Promise<void> {
+  await refreshBalances(deps);
+  const view = await loadPortfolioView(deps);
+  const ts = Math.floor(deps.clock.now() / 60_000) * 60_000;
+  const realized = (await listPositions(deps.db)).reduce(
+    (s, p) => s.plus(p.realizedPnl).minus(p.fees).plus(p.funding),
+    ZERO,
+  );
+  await snapshotEquity(deps.db, {
+    ts,
+    equity: view.equity,
+    unrealizedPnl: view.unrealizedPnl,
+    realizedPnl: realized,
+  });
+}

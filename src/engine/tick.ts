@@ -1,0 +1,129 @@
+// One strategy tick: fetch the closed candles, rebuild the strategy's state from them, and turn its
+// decision at the newest closed candle into intents (an exit leg, an entry leg, or both for a reversal).
+// Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
+import { upsertCandles } from '../db/repos/candles.js';
+import { advanceCandle, getStrategyInstance } from '../db/repos/strategies.js';
+import type { Category } from '../domain/instrument.js';
+import { oppositeSide, type Side } from '../domain/side.js';
+import type { KlineInterval } from '../exchange/port.js';
+import { sizingFromConfig, type SizingConfigInput } from '../risk/sizing.js';
+import {
+  contextForTick,
+  decideOnHistory,
+  getStrategy,
+  type Candle as StrategyCandle,
+} from '../strategies/index.js';
+import type { EngineDeps } from './deps.js';
+import { RetryLater } from './exchange-errors.js';
+import { ensureInstrument } from './instruments.js';
+import { intervalMs } from './intervals.js';
+import { proposeIntent, type PipelineResult } from './pipeline.js';
+import { loadPortfolioView, signedSize } from './portfolio-loader.js';
+
+export type TickResult =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'no-signal'; candleTime: number }
+  | { kind: 'acted'; candleTime: number; results: PipelineResult[] };
+
+export async function processTick(
+  deps: EngineDeps,
+  instanceId: string,
+  candleTime?: number,
+): Promise<TickResult> {
+  const inst = await getStrategyInstance(deps.db, instanceId);
+  if (!inst) return { kind: 'skipped', reason: `no strategy instance ${instanceId}` };
+  if (!inst.enabled) return { kind: 'skipped', reason: `${instanceId} is disabled in bosun.yaml` };
+  if (inst.paused) return { kind: 'skipped', reason: `${instanceId} is paused` };
+  if (candleTime !== undefined && inst.lastCandleTime !== null && inst.lastCandleTime >= candleTime) {
+    return { kind: 'skipped', reason: `candle ${candleTime} already processed` };
+  }
+  const category = inst.category as Category;
+  const factory = getStrategy(inst.strategy);
+  const instrument = await ensureInstrument(deps, category, inst.symbol);
+  const ctx = contextForTick(instrument.tickSize);
+  const lookback = factory.create(inst.params, ctx).lookback;
+  const now = deps.clock.now();
+  const raw = await deps.exchange.klines({
+    category,
+    symbol: inst.symbol,
+    interval: inst.interval as KlineInterval,
+    limit: lookback + 2,
+  });
+  const closed = raw.filter((c) => c.start + intervalMs(inst.interval, c.start) <= now);
+  const last = closed.at(-1);
+  if (!last) return { kind: 'skipped', reason: 'no closed candle yet' };
+  if (candleTime !== undefined && last.start < candleTime) {
+    throw new RetryLater(`candle ${candleTime} of ${inst.symbol} is not visible over REST yet`);
+  }
+  if (inst.lastCandleTime !== null && inst.lastCandleTime >= last.start) {
+    return { kind: 'skipped', reason: `candle ${last.start} already processed` };
+  }
+  const series = { category, symbol: inst.symbol, interval: inst.interval };
+  const candles: StrategyCandle[] = closed.map((c) => ({
+    openTime: c.start,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+  }));
+  await upsertCandles(deps.db, series, candles);
+
+  const portfolio = await loadPortfolioView(deps, new Map([[inst.symbol, last.close]]));
+  const size = signedSize(portfolio, inst.symbol, category);
+  const pos = portfolio.positions.find((p) => p.symbol === inst.symbol && p.category === category);
+  const view = {
+    side: size.isZero() ? ('flat' as const) : size.isPositive() ? ('long' as const) : ('short' as const),
+    size,
+    avgEntry: pos?.avgEntry ?? null,
+    equity: portfolio.equity,
+  };
+  const { signal } = decideOnHistory(factory, inst.params, ctx, candles, view);
+  const results: PipelineResult[] = [];
+  const meta = { strategyInstanceId: inst.id, candleTime: last.start, requestedBy: `strategy:${inst.id}` };
+  if (signal) {
+    const enterSide: Side | null = signal.enter === 'long' ? 'Buy' : signal.enter === 'short' ? 'Sell' : null;
+    const holdingSide: Side | null = size.isZero() ? null : size.isPositive() ? 'Buy' : 'Sell';
+    const exit =
+      holdingSide !== null && (signal.exit === true || (enterSide !== null && enterSide !== holdingSide));
+    if (exit && holdingSide) {
+      results.push(
+        await proposeIntent(
+          deps,
+          {
+            symbol: inst.symbol,
+            category,
+            side: oppositeSide(holdingSide),
+            orderType: 'Market',
+            qty: size.abs(),
+            reduceOnly: true,
+            source: 'close',
+          },
+          { ...meta, leg: 'exit' },
+        ),
+      );
+    }
+    if (enterSide && enterSide !== holdingSide) {
+      results.push(
+        await proposeIntent(
+          deps,
+          {
+            symbol: inst.symbol,
+            category,
+            side: enterSide,
+            orderType: 'Market',
+            reduceOnly: false,
+            sizing: sizingFromConfig(inst.sizing as SizingConfigInput),
+            ...(signal.stop ? { stopPrice: signal.stop } : {}),
+            source: 'strategy',
+          },
+          { ...meta, leg: 'entry', assumeFlat: exit },
+        ),
+      );
+    }
+  }
+  await advanceCandle(deps.db, inst.id, last.start);
+  return results.length
+    ? { kind: 'acted', candleTime: last.start, results }
+    : { kind: 'no-signal', candleTime: last.start };
+}

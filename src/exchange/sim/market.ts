@@ -1,0 +1,259 @@
+// The simulator's price path: per symbol a seeded random walk, a replayed candle file, or prices a test pushes.
+// Market time runs at `speed` market seconds per real second (0 = only `advance()` moves it).
+import { Decimal, dec, ZERO } from '../../domain/decimal.js';
+import { type Candle, type CandleFile } from './candles.js';
+import { hashSeed, makeRng, normal, type Rng } from './random.js';
+import { CandleSeries } from './series.js';
+import { pathTickOf, startPriceOf } from './instruments.js';
+
+export interface SimCandleInput {
+  /** Bar start (ms); default: the bar after the current one. */
+  start?: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume?: string;
+}
+
+/** What tests and the CLI drive the market with (`sim.market`). */
+export interface SimMarket {
+  /** Trade at `price` now; puts the symbol under manual control (its walk or replay stops). */
+  setPrice(symbol: string, price: string): void;
+  /** Walk one bar open → low/high → close (low first on an up bar); manual control as with setPrice. */
+  pushCandle(symbol: string, candle: SimCandleInput): void;
+  lastPrice(symbol: string): string;
+  /** Move market time forward (what speed > 0 does on its own). */
+  advance(ms: number): void;
+  /** Current market time, ms. */
+  time(): number;
+}
+
+export interface MarketHooks {
+  /** Every point of the path, in time order per symbol: the engine matches against it. */
+  onPoint(symbol: string, price: Decimal, t: number): void;
+  /** After each batch of points (a timer tick, an advance, a setPrice): funding marks, publishing. */
+  onStep(prevT: number, t: number): void;
+}
+
+export interface MarketOptions {
+  symbols: readonly string[];
+  startTime: number;
+  speed: number;
+  seed: number;
+  data?: { symbol: string; file: CandleFile; historyBars: number };
+  tickMs?: number;
+  log: (line: string) => void;
+}
+
+type Mode = 'walk' | 'replay' | 'manual';
+
+interface SymbolState {
+  symbol: string;
+  tick: Decimal;
+  series: CandleSeries;
+  last: Decimal;
+  mode: Mode;
+  rng: Rng;
+  walkNextAt: number;
+  replay: { candles: Candle[]; i: number; point: number; baseMs: number } | null;
+}
+
+const WALK_SIGMA_PER_SEC = 0.0001;
+const WALK_HISTORY_BARS = 1500;
+const MAX_WALK_POINTS = 20_000;
+const QUARTER = dec('0.25');
+
+export class Market implements SimMarket {
+  private t: number;
+  private readonly states = new Map<string, SymbolState>();
+  private hooks: MarketHooks = { onPoint: () => undefined, onStep: () => undefined };
+  private timer: NodeJS.Timeout | null = null;
+  private readonly walkStepMs: number;
+
+  constructor(private readonly opts: MarketOptions) {
+    this.t = opts.startTime;
+    const tickMs = opts.tickMs ?? 100;
+    this.walkStepMs = Math.max(1000, Math.round((opts.speed * tickMs) / 25 / 1000) * 1000);
+    const data = opts.data;
+    if (data && data.file.candles.length > 1) {
+      const h = Math.max(1, Math.min(data.historyBars, data.file.candles.length - 1));
+      this.t = data.file.candles[h]?.start ?? this.t;
+    }
+    for (const symbol of opts.symbols) this.states.set(symbol, this.initSymbol(symbol));
+  }
+
+  attach(hooks: MarketHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** Start the real-time clock (speed > 0). */
+  start(): void {
+    if (this.opts.speed <= 0 || this.timer) return;
+    let lastReal = performance.now();
+    this.timer = setInterval(() => {
+      const nowReal = performance.now();
+      const dt = (nowReal - lastReal) * this.opts.speed;
+      lastReal = nowReal;
+      this.advance(dt);
+    }, this.opts.tickMs ?? 100);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  time(): number {
+    return this.t;
+  }
+
+  series(symbol: string): CandleSeries | undefined {
+    return this.states.get(symbol)?.series;
+  }
+
+  last(symbol: string): Decimal {
+    return this.state(symbol).last;
+  }
+
+  lastPrice(symbol: string): string {
+    return this.state(symbol).last.toFixed();
+  }
+
+  setPrice(symbol: string, price: string): void {
+    const s = this.state(symbol);
+    const p = dec(price);
+    if (p.lte(ZERO)) throw new RangeError(`price must be positive, got ${price}`);
+    s.mode = 'manual';
+    this.point(s, p, this.t, ZERO);
+    this.hooks.onStep(this.t, this.t);
+  }
+
+  pushCandle(symbol: string, c: SimCandleInput): void {
+    const s = this.state(symbol);
+    s.mode = 'manual';
+    const base = s.series.baseMs;
+    const cur = s.series.current;
+    const start = c.start ?? (cur ? cur.start + base : Math.floor(this.t / base) * base);
+    const [o, h, l, cl] = [dec(c.open), dec(c.high), dec(c.low), dec(c.close)];
+    const v = c.volume === undefined ? ZERO : dec(c.volume);
+    const prev = this.t;
+    for (const [k, p] of pathOf(o, h, l, cl).entries()) {
+      this.point(s, p, start + Math.floor((k * (base - 1)) / 3), v.mul(QUARTER), start);
+    }
+    this.t = Math.max(this.t, start + base - 1);
+    for (const other of this.states.values()) if (other.walkNextAt < this.t) other.walkNextAt = this.t;
+    this.hooks.onStep(prev, this.t);
+  }
+
+  advance(ms: number): void {
+    if (!(ms > 0)) return;
+    const prev = this.t;
+    const to = this.t + ms;
+    for (const s of this.states.values()) this.run(s, to);
+    this.t = to;
+    this.hooks.onStep(prev, to);
+  }
+
+  private state(symbol: string): SymbolState {
+    const s = this.states.get(symbol);
+    if (!s)
+      throw new RangeError(
+        `unknown symbol ${symbol}; the simulator lists ${[...this.states.keys()].join(', ')}`,
+      );
+    return s;
+  }
+
+  private initSymbol(symbol: string): SymbolState {
+    const data = this.opts.data?.symbol === symbol ? this.opts.data : undefined;
+    const rng = makeRng(hashSeed(this.opts.seed, symbol));
+    const tick = pathTickOf(symbol);
+    if (data && data.file.candles.length > 1) {
+      const series = new CandleSeries(data.file.baseMs);
+      const candles = data.file.candles;
+      const h = Math.max(1, Math.min(data.historyBars, candles.length - 1));
+      for (let i = 0; i < h; i++) series.appendClosed(candles[i] as Candle);
+      const last = (candles[h - 1] as Candle).close;
+      const replay = { candles, i: h, point: 0, baseMs: data.file.baseMs };
+      return { symbol, tick, series, last, mode: 'replay', rng, walkNextAt: this.t, replay };
+    }
+    const series = new CandleSeries(60_000);
+    let last = startPriceOf(symbol);
+    const first = Math.floor(this.t / 60_000) * 60_000 - WALK_HISTORY_BARS * 60_000;
+    for (let b = 0; b < WALK_HISTORY_BARS; b++) {
+      const start = first + b * 60_000;
+      for (let k = 0; k < 4; k++) {
+        last = walkStep(last, tick, rng, 15_000);
+        series.trade(start + k * 15_000, last, dec(String(Math.round(rng() * 1000) / 100)));
+      }
+    }
+    return { symbol, tick, series, last, mode: 'walk', rng, walkNextAt: this.t, replay: null };
+  }
+
+  private run(s: SymbolState, to: number): void {
+    if (s.mode === 'replay') this.runReplay(s, to);
+    if (s.mode === 'walk') this.runWalk(s, to);
+    if (s.mode === 'manual') this.runFlat(s, to);
+  }
+
+  private runReplay(s: SymbolState, to: number): void {
+    const r = s.replay;
+    if (!r) return;
+    while (r.i < r.candles.length) {
+      const c = r.candles[r.i] as Candle;
+      const next = r.candles[r.i + 1];
+      const len = next ? next.start - c.start : r.baseMs;
+      const path = pathOf(c.open, c.high, c.low, c.close);
+      while (r.point < 4) {
+        const at = c.start + Math.floor((r.point * (len - 1)) / 3);
+        if (at > to) return;
+        this.point(s, path[r.point] as Decimal, at, c.volume.mul(QUARTER), c.start);
+        r.point++;
+      }
+      r.i++;
+      r.point = 0;
+    }
+    this.opts.log(`replay of ${s.symbol} finished; continuing with a random walk`);
+    s.mode = 'walk';
+    s.replay = null;
+    s.walkNextAt = Math.max(s.walkNextAt, this.t);
+  }
+
+  private runWalk(s: SymbolState, to: number): void {
+    let step = this.walkStepMs;
+    if ((to - s.walkNextAt) / step > MAX_WALK_POINTS) step = Math.ceil((to - s.walkNextAt) / MAX_WALK_POINTS);
+    while (s.walkNextAt <= to) {
+      const p = walkStep(s.last, s.tick, s.rng, step);
+      this.point(s, p, s.walkNextAt, dec(String(Math.round(s.rng() * 100) / 1000)));
+      s.walkNextAt += step;
+    }
+  }
+
+  /** Manual symbols keep their price; bars still roll so klines have no holes. */
+  private runFlat(s: SymbolState, to: number): void {
+    const base = s.series.baseMs;
+    const cur = s.series.current;
+    let next = cur ? cur.start + base : Math.floor(this.t / base) * base;
+    if ((to - next) / base > MAX_WALK_POINTS) next = Math.floor(to / base) * base - MAX_WALK_POINTS * base;
+    for (; next <= to; next += base) s.series.trade(next, s.last, ZERO);
+  }
+
+  private point(s: SymbolState, price: Decimal, t: number, volume: Decimal, barStart?: number): void {
+    s.last = price;
+    s.series.trade(t, price, volume, barStart);
+    this.hooks.onPoint(s.symbol, price, t);
+  }
+}
+
+/** Intrabar path the way backtests assume it: an up bar visits its low first, a down bar its high. */
+function pathOf(o: Decimal, h: Decimal, l: Decimal, c: Decimal): Decimal[] {
+  return c.gte(o) ? [o, l, h, c] : [o, h, l, c];
+}
+
+function walkStep(last: Decimal, tick: Decimal, rng: Rng, stepMs: number): Decimal {
+  const r = WALK_SIGMA_PER_SEC * Math.sqrt(stepMs / 1000) * normal(rng);
+  const next = last.mul(dec(r.toFixed(12)).add(1));
+  const rounded = next.div(tick).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(tick);
+  return rounded.lt(tick) ? tick : rounded;
+}

@@ -1,0 +1,166 @@
+// startSim: wires the simulator's parts (market, engine, REST and WS fronts, faults) onto one HTTP port.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Decimal, dec } from '../../domain/decimal.js';
+import { loadCandleFile } from './candles.js';
+import { Engine } from './engine.js';
+import { RET } from './errors.js';
+import { SimFaults } from './faults.js';
+import { createHttpFront } from './http-server.js';
+import { SYMBOLS } from './instruments.js';
+import { Market, type SimMarket } from './market.js';
+import { RateLimiter } from './rate-limit.js';
+import { type SimStateView, stateView } from './state-view.js';
+import { SimWs } from './ws-server.js';
+
+export interface SimOptions {
+  /** 0 / undefined = a random free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 'sim-key' / 'sim-secret'. */
+  key?: string;
+  secret?: string;
+  /** More accounts, each with its own balance and books. */
+  accounts?: { key: string; secret: string }[];
+  /** Starting balance of every account: '100000USDT' (default) or '50000USDT,1BTC,10ETH'. */
+  balance?: string;
+  /** Candle file replayed as the price path of `dataSymbol` (CSV or JSON; see candles.ts). */
+  data?: string;
+  /** Symbol the data file drives (default BTCUSDT); other symbols follow the random walk. */
+  dataSymbol?: string;
+  /** Bars of the file shown as history before the replay starts (default 200). */
+  historyBars?: number;
+  /** Market seconds per real second (default 1; 0 = paused, move it with `market.advance(ms)`). */
+  speed?: number;
+  seed?: number;
+  /** Clock for the server's time (default Date.now); faults.clockSkewMs is added on top. */
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Full bid/ask spread in basis points around the last price (default 1). */
+  spreadBps?: number;
+  /** Per-8h funding rate charged to longs, paid to shorts (default '0.0001'). */
+  fundingRate?: string;
+  /** Enforce Bybit's per-endpoint limits (default true; benchmarks turn it off). */
+  rateLimits?: boolean;
+  /** Spot duplicate orderLinkId code: Bybit's docs list 170141, ccxt has seen 12141 (default 170141). */
+  spotDuplicateCode?: 170141 | 12141;
+}
+
+export interface SimHandle {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  readonly restUrl: string;
+  /** ws://127.0.0.1:PORT; clients append /v5/public/linear, /v5/public/spot, /v5/private. */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly faults: SimFaults;
+  readonly market: SimMarket;
+  readonly state: SimStateView;
+  close(): Promise<void>;
+}
+
+/** Parse '100000USDT' or '50000USDT,1BTC'. */
+export function parseBalance(text: string): Map<string, Decimal> {
+  const out = new Map<string, Decimal>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Z]{2,10})\s*$/.exec(part);
+    if (!m)
+      throw new RangeError(
+        `bad balance "${part.trim()}": expected an amount and a coin, e.g. 100000USDT or 1.5BTC`,
+      );
+    out.set(m[2] as string, dec(m[1] as string));
+  }
+  return out;
+}
+
+export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
+  const clock = opts.now ?? Date.now;
+  const log = opts.log ?? (() => undefined);
+  const faults = new SimFaults();
+  const serverNow = (): number => clock() + faults.settings.clockSkewMs;
+  const accounts = [
+    { key: opts.key ?? 'sim-key', secret: opts.secret ?? 'sim-secret' },
+    ...(opts.accounts ?? []),
+  ];
+  const secrets = new Map(accounts.map((a) => [a.key, a.secret]));
+  const secretOf = (key: string): string | undefined => secrets.get(key);
+  const balances = parseBalance(opts.balance ?? '100000USDT');
+  const fundingRate = dec(opts.fundingRate ?? '0.0001');
+  const file = opts.data ? loadCandleFile(opts.data) : undefined;
+  const speed = opts.speed ?? 1;
+  const market = new Market({
+    symbols: SYMBOLS,
+    startTime: clock(),
+    speed,
+    seed: opts.seed ?? 42,
+    data: file
+      ? { symbol: opts.dataSymbol ?? 'BTCUSDT', file, historyBars: opts.historyBars ?? 200 }
+      : undefined,
+    log,
+  });
+  const engine = new Engine({
+    now: serverNow,
+    last: (s) => market.last(s),
+    spreadBps: opts.spreadBps ?? 1,
+    partialFills: () => faults.settings.partialFills,
+    fundingRate,
+    spotDuplicateCode: opts.spotDuplicateCode ?? RET.spotDuplicateLinkId,
+  });
+  for (const a of accounts) engine.addAccount(a.key, balances);
+  const deps = { engine, market, faults, serverNow, secretOf, fundingRate, log };
+  const ws = new SimWs(deps);
+  const front = createHttpFront({
+    ...deps,
+    limiter: new RateLimiter(opts.rateLimits !== false),
+    launchTime: clock(),
+  });
+  engine.sink = (batch) => ws.publishPrivate(batch);
+  market.attach({
+    onPoint: (symbol, price) => engine.onPoint(symbol, price),
+    onStep: (prev, t) => {
+      engine.onStep(prev, t);
+      ws.publishPublic();
+    },
+  });
+  faults.attachDropper((scope) => ws.drop(scope));
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, front.handle);
+  server.on('upgrade', ws.handleUpgrade);
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  market.start();
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  log(
+    `sim: listening on http://${urlHost}:${port} (speed ${speed}, ${file ? `replaying ${opts.data}` : 'random walk'})`,
+  );
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      market.stop();
+      faults.dispose();
+      for (const res of front.hanging) res.destroy();
+      await ws.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })();
+    return closing;
+  };
+
+  return {
+    restUrl: `http://${urlHost}:${port}`,
+    wsUrl: `ws://${urlHost}:${port}`,
+    port,
+    faults,
+    market,
+    state: stateView(engine, accounts[0]?.key ?? 'sim-key'),
+    close,
+  };
+}

@@ -1,0 +1,88 @@
+// BullMQ workers over our job handlers. A handler's RetryLater means "not final yet" (BullMQ retries with
+// backoff); a permanent failure becomes UnrecoverableError so BullMQ does not retry it (midday's lesson).
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { PAYLOADS, type JobName } from './payloads.js';
+import type { QueueName } from './names.js';
+import { logger } from '../platform/logger.js';
+
+export type Handler = (data: unknown, job: Job) => Promise<unknown>;
+export type HandlerMap = Partial<Record<JobName, Handler>>;
+
+/** Thrown by handlers for failures no retry can fix (bad payload, unknown job). */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}
+
+export interface WorkerSet {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export function startWorkers(opts: {
+  connection: ConnectionOptions;
+  prefix: string;
+  queues: readonly QueueName[];
+  handlers: HandlerMap;
+  concurrency?: Partial<Record<QueueName, number>>;
+  onFailed?: (queue: QueueName, job: Job | undefined, err: Error) => void;
+}): WorkerSet {
+  const workers = opts.queues.map((q) => {
+    const w = new Worker(
+      q,
+      async (job) => {
+        const name = job.name as JobName;
+        const handler = opts.handlers[name];
+        const schema = PAYLOADS[name];
+        if (!handler || !schema)
+          throw new UnrecoverableError(`no handler for job "${job.name}" on queue ${q}`);
+        const parsed = schema.safeParse(job.data);
+        if (!parsed.success)
+          throw new UnrecoverableError(`bad payload for ${job.name}: ${parsed.error.issues[0]?.message}`);
+        try {
+          return await handler(parsed.data, job);
+        } catch (e) {
+          if (e instanceof PermanentJobError) throw new UnrecoverableError(e.message);
+          throw e;
+        }
+      },
+      {
+        connection: opts.connection,
+        prefix: opts.prefix,
+        concurrency: opts.concurrency?.[q] ?? 4,
+        autorun: true,
+      },
+    );
+    w.on('failed', (job, err) => {
+      logger().warn(
+        { queue: q, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'job failed',
+      );
+      opts.onFailed?.(q, job, err);
+    });
+    w.on('error', (err) => logger().error({ queue: q, err: err.message }, 'worker error'));
+    return w;
+  });
+  return {
+    workers,
+    // Worker.close() waits for running jobs to finish; unfinished locks expire and the jobs run again.
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+export type Queues = Record<QueueName, Queue>;
+
+export function openQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  names: readonly QueueName[],
+): Queues {
+  const out: Partial<Queues> = {};
+  for (const n of names) out[n] = new Queue(n, { connection, prefix });
+  return out as Queues;
+}
+
+export async function closeQueues(q: Partial<Queues>): Promise<void> {
+  await Promise.all(Object.values(q).map((x) => x?.close()));
+}
