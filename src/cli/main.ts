@@ -10,6 +10,8 @@ import { AUDIT_HELP, runAuditCli } from './audit.js';
 import { exchangeKeyValidator } from './exchange-factory.js';
 import { START_HELP, runStart } from './start.js';
 import { runSimCli } from '../exchange/sim/index.js';
+import { BACKTEST_HELP } from '../backtest/index.js';
+import { runBacktestCommand } from './backtest.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
 
@@ -55,7 +57,7 @@ const COMMANDS: Record<string, Handler> = {
   demo: notYet('demo', 'Paper trading on the built-in simulator with a terminal console.'),
   console: notYet('console', 'Terminal chat client for a running bot.'),
   sim: { help: SIM_HELP, run: (a) => runSimCli(a) },
-  backtest: notYet('backtest', 'Runs a backtest.'),
+  backtest: { help: BACKTEST_HELP, run: (a, io, env) => runBacktestCommand(a, io, env) },
   keys: {
     help: KEYS_HELP,
     run: (a, io, env) => runKeysCli(a, io, env(), { validate: exchangeKeyValidator(env()) }),

@@ -2,7 +2,7 @@
 // on start, after every private-stream reconnect, and every minute. Drift is reported, never hidden.
 import { openOrders } from '../db/repos/orders.js';
 import { applyOrderEvent } from '../db/repos/orders.js';
-import { transitionIntent } from '../db/repos/intents.js';
+import { stuckIntents, transitionIntent } from '../db/repos/intents.js';
 import { listPositions, overwritePositionSize } from '../db/repos/positions.js';
 import { snapshotEquity } from '../db/repos/account.js';
 import { ZERO } from '../domain/decimal.js';
@@ -23,11 +23,21 @@ export interface ReconcileReport {
   fillsRecorded: number;
   neverPlaced: string[];
   positionDrift: string[];
+  requeued: number[];
 }
+
+/** An approved or submitted intent untouched for this long is re-enqueued. */
+export const STUCK_AFTER_MS = 15_000;
 
 export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
   const now = deps.clock.now();
-  const out: ReconcileReport = { ordersChecked: 0, fillsRecorded: 0, neverPlaced: [], positionDrift: [] };
+  const out: ReconcileReport = {
+    ordersChecked: 0,
+    fillsRecorded: 0,
+    neverPlaced: [],
+    positionDrift: [],
+    requeued: [],
+  };
 
   // 1. Every order we think is live: ask the venue by orderLinkId.
   for (const o of await openOrders(deps.db)) {
@@ -52,7 +62,14 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
     }
   }
 
-  // 2. Executions we may have missed while the stream was down.
+  // 2. Intents Postgres says are on their way but whose job may be gone (Redis restarted or lost data,
+  //    a worker died past its retries): enqueue them again; the submit job is idempotent on the intent.
+  for (const i of await stuckIntents(deps.db, now - STUCK_AFTER_MS)) {
+    await deps.enqueueSubmit(i.id);
+    out.requeued.push(i.id);
+  }
+
+  // 3. Executions we may have missed while the stream was down.
   for (const category of ['linear', 'spot'] as const) {
     const fills = await deps.exchange.executions({
       category,
@@ -62,7 +79,7 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
     for (const f of fills) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
   }
 
-  // 3. Linear positions: the exchange's size is the truth.
+  // 4. Linear positions: the exchange's size is the truth.
   const venue = await deps.exchange.positions();
   const ours = await listPositions(deps.db);
   const symbols = new Set([

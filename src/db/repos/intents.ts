@@ -72,3 +72,14 @@ export async function latestRiskDecision(db: Db, intentId: number): Promise<Risk
     .limit(1);
   return r ?? null;
 }
+
+/** Intents waiting for (or in) their submit job whose row has not changed since `before` (ms). */
+export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]> {
+  return db
+    .select()
+    .from(intents)
+    .where(
+      sql`${intents.status} in ('approved', 'submitted') and ${intents.updatedAt} < ${new Date(before).toISOString()}`,
+    )
+    .orderBy(intents.id);
+}
