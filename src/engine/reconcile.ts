@@ -9,7 +9,9 @@ import { ZERO } from '../domain/decimal.js';
 import { notFoundAtVenue } from '../domain/order.js';
 import type { Category } from '../domain/instrument.js';
 import type { EngineDeps } from './deps.js';
+import { actOnBreaches } from './breaches.js';
 import { ensureInstrument } from './instruments.js';
+import { createTradingServices } from './trading-services.js';
 import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
 import { applyFillReport, applyOrderReport } from './reports.js';
 
@@ -122,5 +124,8 @@ export async function recordEquity(deps: EngineDeps): Promise<void> {
     equity: view.equity,
     unrealizedPnl: view.unrealizedPnl,
     realizedPnl: realized,
+  });
+  await actOnBreaches(deps, view, async (reason) => {
+    await createTradingServices(deps).kill({ platform: 'system', userId: 'risk' }, reason);
   });
 }
