@@ -1,25 +1,17 @@
 // The approval policy (auto / manual / threshold with quorum) and the approval state machine:
 // pending → approved | rejected | expired, single-use, one vote per person, expiry = reject.
-import { decideApproval, expireDue, insertVote, lockApproval, votesFor } from '../db/repos/approvals.js';
-import { lockIntent, transitionIntent } from '../db/repos/intents.js';
-import { Decimal } from '../domain/decimal.js';
-import type { ApprovalConfig } from '../platform/config.js';
+import {
+  decideApproval,
+  expireDue,
+  getApproval,
+  insertVote,
+  lockApproval,
+  votesFor,
+} from '../db/repos/approvals.js';
+import { getIntent, lockIntent, transitionIntent } from '../db/repos/intents.js';
+import { repriceIfMoved } from './pipeline.js';
 import type { EngineDeps } from './deps.js';
 import type { Actor, VoteOutcome } from './services.js';
-
-export type ApprovalRoute = { kind: 'auto' } | { kind: 'ask'; votes: number };
-
-/**
- * Who must agree before an order goes out. Orders that only reduce risk (closing, the kill switch) are
- * never held back: waiting for a vote while a position runs against you is the wrong default.
- */
-export function approvalRoute(cfg: ApprovalConfig, notional: Decimal, reducesRisk: boolean): ApprovalRoute {
-  if (reducesRisk || cfg.mode === 'auto') return { kind: 'auto' };
-  const quorum = notional.gt(new Decimal(cfg.quorumAboveNotional)) ? cfg.quorum : 1;
-  if (cfg.mode === 'manual') return { kind: 'ask', votes: quorum };
-  if (notional.lt(new Decimal(cfg.autoBelowNotional))) return { kind: 'auto' };
-  return { kind: 'ask', votes: quorum };
-}
 
 export function actorKey(a: Actor): string {
   return `${a.platform}:${a.userId}`;
@@ -110,7 +102,13 @@ export async function castVote(
       decided: { outcome: 'approved', intentId: intent.id, by: voters.join(', ') },
     };
   });
-  if (effect.submit && effect.outcome.kind === 'approved') await deps.enqueueSubmit(effect.outcome.intentId);
+  if (effect.submit && effect.outcome.kind === 'approved') {
+    const intent = await getIntent(deps.db, effect.outcome.intentId);
+    const ap = await getApproval(deps.db, approvalId);
+    if (intent && (await repriceIfMoved(deps, intent, ap?.refPrice ?? null))) {
+      await deps.enqueueSubmit(effect.outcome.intentId);
+    }
+  }
   if (effect.decided) {
     await deps.notifier.notify({ kind: 'approval-decided', approvalId, ...effect.decided });
   }
