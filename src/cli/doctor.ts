@@ -11,8 +11,9 @@ import { line, type CliIo } from './io.js';
 export const DOCTOR_HELP = `usage: bosun doctor
 
 Checks configuration, database (reachable, migrations current), Redis (reachable, version,
-eviction policy noeviction), and prints one line per check with a fix hint. Exit status 1
-if any check failed.`;
+eviction policy noeviction), the exchange (clock skew, key valid, UNIFIED account, environment),
+the master key when secrets are stored, Telegram (getMe) and Slack (auth.test) when configured.
+One line per check with ✓/✗ and a fix hint; exit status 1 if any check failed.`;
 
 export interface CheckResult {
   name: string;
@@ -109,5 +110,8 @@ export async function runChecks(checks: Check[], io: CliIo): Promise<number> {
 }
 
 export async function runDoctor(env: Env, io: CliIo): Promise<number> {
-  return runChecks(coreChecks(env), io);
+  const { exchangeCheck, masterKeyCheck, slackCheck, telegramCheck } = await import('./doctor-checks.js');
+  const checks: Check[] = [...coreChecks(env), exchangeCheck(env), masterKeyCheck(env)];
+  for (const c of [telegramCheck(env), slackCheck(env)]) if (c) checks.push(c);
+  return runChecks(checks, io);
 }
