@@ -57,7 +57,9 @@ export interface BacktestStats {
 }
 
 const mean = (a: readonly number[]): number => (a.length ? a.reduce((s, x) => s + x, 0) / a.length : NaN);
-const orNaN = (x: number): number => (x === 0 || Number.isNaN(x) ? NaN : x);
+// upstream divides by `x or np.nan`; a volatility that is zero only up to float cancellation (e.g. a
+// −100% annualised return over two days) must not turn into a Sharpe of 1e14 either.
+const orNaN = (x: number): number => (Math.abs(x) < 1e-9 || Number.isNaN(x) ? NaN : x);
 // Loops, not Math.max(...a): spreading 100k+ trades would overflow the call stack.
 const maxOf = (a: readonly number[]): number => a.reduce((m, x) => (x > m ? x : m), -Infinity);
 const minOf = (a: readonly number[]): number => a.reduce((m, x) => (x < m ? x : m), Infinity);
