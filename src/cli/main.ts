@@ -12,6 +12,8 @@ import { START_HELP, runStart } from './start.js';
 import { runSimCli } from '../exchange/sim/index.js';
 import { BACKTEST_HELP } from '../backtest/index.js';
 import { runBacktestCommand } from './backtest.js';
+import { DEMO_HELP, runDemo } from './demo.js';
+import { USERS_HELP, runUsersCli } from './users.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
 
@@ -54,7 +56,7 @@ const COMMANDS: Record<string, Handler> = {
   migrate: { help: MIGRATE_HELP, run: (_a, io, env) => runMigrate(env(), io) },
   doctor: { help: DOCTOR_HELP, run: (_a, io, env) => runDoctor(env(), io) },
   start: { help: START_HELP, run: (a, io, env) => runStart(a, io, env()) },
-  demo: notYet('demo', 'Paper trading on the built-in simulator with a terminal console.'),
+  demo: { help: DEMO_HELP, run: (a, io, env) => runDemo(a, io, env()) },
   console: notYet('console', 'Terminal chat client for a running bot.'),
   sim: { help: SIM_HELP, run: (a) => runSimCli(a) },
   backtest: { help: BACKTEST_HELP, run: (a, io, env) => runBacktestCommand(a, io, env) },
@@ -62,7 +64,7 @@ const COMMANDS: Record<string, Handler> = {
     help: KEYS_HELP,
     run: (a, io, env) => runKeysCli(a, io, env(), { validate: exchangeKeyValidator(env()) }),
   },
-  users: notYet('users', 'The chat allow-list.'),
+  users: { help: USERS_HELP, run: (a, io, env) => runUsersCli(a, io, env()) },
   audit: { help: AUDIT_HELP, run: (a, io, env) => runAuditCli(a, io, env()) },
   export: notYet('export', 'Realized PnL per closed lot, for tax.'),
 };

@@ -25,9 +25,17 @@ import type { JobName } from '../queue/payloads.js';
 import { Shutdown } from '../queue/shutdown.js';
 import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } from '../queue/workers.js';
 import { openExchange, type ExchangeHandle } from './exchange-factory.js';
+import { createAlertNotifier } from '../chat/core/alert-notifier.js';
 import { embeddedDir } from './migrate.js';
 
 export const ROLES = ['all', 'gateway', 'worker', 'scheduler'] as const;
+/** What a worker takes by default; alerts are delivered by the gateway, which holds the chat connections. */
+export const WORKER_QUEUES: readonly QueueName[] = [
+  QUEUES.ticks,
+  QUEUES.orders,
+  QUEUES.reconcile,
+  QUEUES.backtests,
+];
 export type Role = (typeof ROLES)[number];
 
 export interface RuntimeOptions {
@@ -38,7 +46,8 @@ export interface RuntimeOptions {
   prefix?: string;
   clock?: Clock;
   sim?: SimOptions;
-  notifier: Notifier;
+  /** Default: alerts stored and queued for the chat gateway to deliver. */
+  notifier?: Notifier;
   /** More job handlers (alerts, backtests) by job name. */
   extraHandlers?: (deps: EngineDeps) => HandlerMap;
 }
@@ -104,7 +113,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     exchange: exchange.exchange,
     clock: o.clock ?? systemClock,
     config: o.config,
-    notifier: o.notifier,
+    notifier: o.notifier ?? createAlertNotifier(db.db, queues.alerts),
     log,
     randomBytes: (n) => randomBytes(n),
     enqueueSubmit: (intentId) => enqueue('submit-order', { intentId }, jobId('submit', intentId)),
@@ -121,7 +130,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const ws = startWorkers({
       connection: workerConn,
       prefix,
-      queues: o.queues ?? QUEUE_NAMES,
+      queues: o.queues ?? WORKER_QUEUES,
       handlers,
       concurrency: { orders: 4, ticks: 8, reconcile: 1, alerts: 1, backtests: 1 },
     });
@@ -174,7 +183,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     unsubs.push(
       ex.onStatus((s) => {
         if (s.type === 'reconnected' || s.type === 'rebuilt' || s.type === 'auth-failed') {
-          void o.notifier.notify({ kind: 'reconnect', stream: s.stream, detail: s.type });
+          void deps.notifier.notify({ kind: 'reconnect', stream: s.stream, detail: s.type });
         }
       }),
     );

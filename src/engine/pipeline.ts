@@ -27,6 +27,9 @@ export interface IntentMeta {
   assumeFlat?: boolean;
 }
 
+/** Bybit's base taker fees (VIP 0), for the fee estimate shown with an approval request. */
+export const TAKER_FEE = { linear: '0.00055', spot: '0.001' } as const;
+
 export type PipelineResult = TradeOutcome | { kind: 'duplicate' };
 
 /**
@@ -132,7 +135,13 @@ export async function proposeIntent(
       price: decision.approved ? decision.price : null,
       notional: decision.approved ? decision.notional : null,
       reasons: decision.approved ? [] : decision.reasons.map((r) => ({ check: r.check, reason: r.reason })),
-      inputs: checksJson(decision.checks),
+      // What the approval message shows: the account as risk saw it, and the fee it will likely pay.
+      inputs: {
+        ...checksJson(decision.checks),
+        equity: portfolio.equity.toFixed(),
+        grossExposure: portfolio.grossExposure.toFixed(),
+        feeRate: TAKER_FEE[proposal.category],
+      },
     });
     if (!decision.approved) {
       await transitionIntent(tx, intent.id, ['pending-risk'], 'denied', {

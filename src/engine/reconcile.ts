@@ -3,7 +3,7 @@
 import { openOrders } from '../db/repos/orders.js';
 import { applyOrderEvent } from '../db/repos/orders.js';
 import { stuckIntents, transitionIntent } from '../db/repos/intents.js';
-import { listPositions, overwritePositionSize } from '../db/repos/positions.js';
+import { listPositions, overwritePositionSize, updateMarks } from '../db/repos/positions.js';
 import { snapshotEquity } from '../db/repos/account.js';
 import { ZERO } from '../domain/decimal.js';
 import { notFoundAtVenue } from '../domain/order.js';
@@ -114,6 +114,10 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
 export async function recordEquity(deps: EngineDeps): Promise<void> {
   await refreshBalances(deps);
   const view = await loadPortfolioView(deps);
+  await updateMarks(
+    deps.db,
+    new Map(view.positions.filter((p) => p.hasMark).map((p) => [p.symbol, p.markPrice])),
+  );
   const ts = Math.floor(deps.clock.now() / 60_000) * 60_000;
   const realized = (await listPositions(deps.db)).reduce(
     (s, p) => s.plus(p.realizedPnl).minus(p.fees).plus(p.funding),

@@ -20,6 +20,8 @@ export interface Env {
   telegramApiRoot: string;
   telegramWebhookUrl: string | undefined;
   telegramWebhookSecret: string | undefined;
+  /** Local port the webhook listener binds (TLS is usually terminated by a proxy in front). */
+  telegramWebhookPort: number;
   telegramAlertChat: string | undefined;
   slackBotToken: string | undefined;
   slackSigningSecret: string | undefined;
@@ -125,6 +127,7 @@ export function loadEnv(src: Source = process.env): Env {
       url(src, 'TELEGRAM_API_ROOT', ['http:', 'https:'], 'an http(s):// URL') ?? 'https://api.telegram.org',
     telegramWebhookUrl: url(src, 'TELEGRAM_WEBHOOK_URL', ['https:', 'http:'], 'an https:// URL'),
     telegramWebhookSecret: opt(src, 'TELEGRAM_WEBHOOK_SECRET'),
+    telegramWebhookPort: port(src, 'TELEGRAM_WEBHOOK_PORT', 8443),
     telegramAlertChat: opt(src, 'TELEGRAM_ALERT_CHAT'),
     slackBotToken: opt(src, 'SLACK_BOT_TOKEN'),
     slackSigningSecret: opt(src, 'SLACK_SIGNING_SECRET'),

@@ -39,7 +39,11 @@ export async function probeRedis(
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  r.on('error', () => {});
+  // ioredis reports a refused connection as "Connection is closed."; keep the socket's own reason.
+  let socketError: string | undefined;
+  r.on('error', (e: Error & { code?: string }) => {
+    socketError ??= e.code === 'ECONNREFUSED' ? 'connection refused' : e.message;
+  });
   try {
     await r.connect();
     await r.ping();
@@ -48,7 +52,7 @@ export async function probeRedis(
     const policy = (await r.config('GET', 'maxmemory-policy')) as string[];
     return { ok: true, version, evictionPolicy: policy[1] ?? 'unknown' };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: socketError ?? (e instanceof Error ? e.message : String(e)) };
   } finally {
     r.disconnect();
   }

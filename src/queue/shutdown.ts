@@ -13,6 +13,11 @@ export class Shutdown {
     this.closers.push({ name, close });
   }
 
+  /** Register something that must close after everything registered so far and later (e.g. cleanup). */
+  addLast(name: string, close: () => Promise<unknown>): void {
+    this.closers.unshift({ name, close });
+  }
+
   /** Close everything once; later calls get the same promise. */
   run(reason: string, timeoutMs = 20_000): Promise<void> {
     this.running ??= this.closeAll(reason, timeoutMs);

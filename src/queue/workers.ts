@@ -53,7 +53,9 @@ export function startWorkers(opts: {
       },
     );
     w.on('failed', (job, err) => {
-      logger().warn(
+      // "Not yet" (a reversal's entry waiting for its exit, a lookup to retry) is routine, not a warning.
+      const level = err.name === 'RetryLater' ? 'debug' : 'warn';
+      logger()[level](
         { queue: q, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
         'job failed',
       );

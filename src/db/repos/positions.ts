@@ -36,8 +36,9 @@ function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Positio
   };
 }
 
-async function savePosition(tx: Db, p: Position): Promise<void> {
+async function savePosition(tx: Db, p: Position, markPrice?: Decimal): Promise<void> {
   const v = {
+    ...(markPrice ? { markPrice } : {}),
     category: p.category,
     symbol: p.symbol,
     size: p.size,
@@ -109,7 +110,8 @@ export async function recordFill(
   const pos = await lockPosition(tx, inst);
   const r = applyFill(pos, f);
   if (!r.ok) return { kind: 'error', message: r.error.message };
-  await savePosition(tx, r.position);
+  // The last trade is the freshest mark we have until the next equity snapshot refreshes it.
+  await savePosition(tx, r.position, f.price);
   return { kind: 'recorded', position: r.position };
 }
 
@@ -184,4 +186,11 @@ export async function listFills(db: Db, opts: { since?: number; symbol?: string 
       ),
     )
     .orderBy(asc(fills.execTime), asc(fills.id));
+}
+
+/** Store the marks used for valuation (equity snapshots), so chat shows unrealized PnL. */
+export async function updateMarks(db: Db, marks: ReadonlyMap<string, Decimal>): Promise<void> {
+  for (const [symbol, mark] of marks) {
+    await db.update(positions).set({ markPrice: mark }).where(eq(positions.symbol, symbol));
+  }
 }

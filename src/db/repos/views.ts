@@ -1,6 +1,6 @@
 // Read-only queries behind the chat commands: positions, orders, balances, equity, approvals, strategies,
 // fills. Money comes back as Decimal (numeric columns), never as a float.
-import { and, asc, count, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { dec, type Decimal } from '../../domain/decimal.js';
 import { rows, type Db } from '../client.js';
 import {
@@ -65,6 +65,19 @@ export async function equityAtOrBefore(db: Db, ts: number) {
     .orderBy(desc(equitySnapshots.ts))
     .limit(1);
   return r ?? null;
+}
+
+/** Equity at the start of a day: the last snapshot before it, else the day's first snapshot. */
+export async function equityDayOpen(db: Db, dayStart: number) {
+  const before = await equityAtOrBefore(db, dayStart);
+  if (before) return before;
+  const [first] = await db
+    .select()
+    .from(equitySnapshots)
+    .where(gte(equitySnapshots.ts, dayStart))
+    .orderBy(asc(equitySnapshots.ts))
+    .limit(1);
+  return first ?? null;
 }
 
 export const PNL_BUCKETS = ['day', 'week', 'month'] as const;

@@ -1,0 +1,57 @@
+// /close <symbol|all>: flatten one position, or every position after a confirmation, with reduce-only
+// market orders that still pass the risk checks.
+import { z } from 'zod';
+import { zSymbol } from '../src/chat/core/args.js';
+import { defineCommand } from '../src/chat/core/command.js';
+import { servicesMissing, tradeOutcomeReply } from '../src/chat/core/outcome-view.js';
+import { text, type Reply } from '../src/chat/core/reply.js';
+import { openPositions } from '../src/db/repos/views.js';
+
+const target = z.string().transform((s, ctx): string => {
+  if (s.trim().toLowerCase() === 'all') return 'all';
+  const r = zSymbol.safeParse(s);
+  if (!r.success) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a symbol like BTCUSDT, or "all"` });
+    return z.NEVER;
+  }
+  return r.data;
+});
+
+export default defineCommand({
+  name: 'close',
+  summary: 'close a position, or all of them',
+  usage: 'close <symbol|all>',
+  example: 'close BTCUSDT',
+  args: z.tuple([target]),
+  role: 'trader',
+  confirm: ([t]) => (t === 'all' ? 'Close ALL open positions at market?' : null),
+  async handler(input, deps) {
+    if (!deps.services) return servicesMissing('close');
+    const [t] = input.args;
+    const open = await openPositions(deps.db);
+    if (t !== 'all' && !open.some((p) => p.symbol === t)) {
+      return { title: 'Nothing to close', tone: 'info', blocks: [text(`No open position in ${t}.`)] };
+    }
+    if (t === 'all' && open.length === 0)
+      return { title: 'Nothing to close', tone: 'info', blocks: [text('No open positions.')] };
+    const outcomes = await deps.services.closePosition(t === 'all' ? 'all' : { symbol: t }, input.actor);
+    const now = deps.clock.now();
+    const replies: Reply[] = outcomes.map((o) =>
+      tradeOutcomeReply(o, `close ${t === 'all' ? 'position' : t}`, now),
+    );
+    for (const o of outcomes)
+      if (o.kind === 'awaiting-approval') await deps.approvals?.announce?.(o.approvalId);
+    if (replies.length <= 1) return replies[0] ?? { title: 'Nothing to close', tone: 'info', blocks: [] };
+    const accepted = outcomes.filter((o) => o.kind === 'submitted').length;
+    return {
+      title: `Closing ${accepted}/${outcomes.length} positions`,
+      tone: accepted === outcomes.length ? 'ok' : 'warn',
+      blocks: replies.map((r) => text(`${r.title}${r.tone === 'ok' ? '' : ` (${blockText(r)})`}`)),
+    };
+  },
+});
+
+function blockText(r: Reply): string {
+  const b = r.blocks[0];
+  return b && (b.kind === 'text' || b.kind === 'note') ? b.text : '';
+}

@@ -1,0 +1,42 @@
+// /orders: orders live (or possibly live) at the exchange.
+import { defineCommand } from '../src/chat/core/command.js';
+import { zNone } from '../src/chat/core/args.js';
+import { pageButtons, paginate } from '../src/chat/core/callback-data.js';
+import { fmtPrice, fmtQty } from '../src/chat/core/format.js';
+import { note, table, text } from '../src/chat/core/reply.js';
+import { openOrders } from '../src/db/repos/views.js';
+
+const PER_PAGE = 10;
+
+export default defineCommand({
+  name: 'orders',
+  summary: 'open orders',
+  usage: 'orders',
+  example: 'orders',
+  args: zNone,
+  role: 'viewer',
+  async handler(input, deps) {
+    const all = await openOrders(deps.db);
+    if (all.length === 0) return { title: 'Orders', blocks: [text('No open orders.')] };
+    const { items, page, pages } = paginate(all, input.page, PER_PAGE);
+    return {
+      title: `Open orders (${all.length})`,
+      blocks: [
+        table(
+          ['Symbol', 'Side', 'Qty', 'Price', 'Filled'],
+          items.map((o) => [
+            o.symbol,
+            o.side,
+            fmtQty(o.qty),
+            o.price ? fmtPrice(o.price, 4) : 'mkt',
+            fmtQty(o.cumQty),
+          ]),
+        ),
+        note(
+          `Statuses: ${[...new Set(items.map((o) => o.status))].join(', ')}${pages > 1 ? ` · page ${page}/${pages}` : ''}`,
+        ),
+      ],
+      buttons: [pageButtons('orders', input.rawArgs, page, pages)],
+    };
+  },
+});

@@ -1,0 +1,71 @@
+// /status: one screen with everything an operator checks first: mode, trading state, equity, today's
+// PnL, positions, orders, approvals, strategies, and the health of the queue and the exchange.
+import { defineCommand } from '../src/chat/core/command.js';
+import { zNone } from '../src/chat/core/args.js';
+import { refreshButton } from '../src/chat/core/callback-data.js';
+import { fmtMoney, fmtSigned } from '../src/chat/core/format.js';
+import { fields, note } from '../src/chat/core/reply.js';
+import { runProbes } from '../src/chat/core/probes.js';
+import {
+  balanceRows,
+  equityDayOpen,
+  latestEquity,
+  openOrders,
+  openPositions,
+  pendingApprovals,
+  strategyRows,
+  tradingStateRow,
+  unrealizedPnl,
+} from '../src/db/repos/views.js';
+import { ZERO } from '../src/domain/decimal.js';
+
+const DAY_MS = 86_400_000;
+
+export default defineCommand({
+  name: 'status',
+  summary: 'mode, equity, PnL today, positions, health',
+  usage: 'status',
+  example: 'status',
+  args: zNone,
+  role: 'viewer',
+  async handler(input, deps) {
+    const now = deps.clock.now();
+    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    const [state, eq, eqDay, bals, pos, ords, pend, strats, health] = await Promise.all([
+      tradingStateRow(deps.db),
+      latestEquity(deps.db),
+      equityDayOpen(deps.db, dayStart),
+      balanceRows(deps.db),
+      openPositions(deps.db),
+      openOrders(deps.db),
+      pendingApprovals(deps.db, now),
+      strategyRows(deps.db),
+      runProbes(deps.health),
+    ]);
+    const equity = eq?.equity ?? bals.find((b) => b.coin === 'USDT')?.equity ?? null;
+    const today = eq && eqDay ? eq.equity.sub(eqDay.equity) : null;
+    const upnl = pos.reduce((a, p) => a.add(unrealizedPnl(p) ?? ZERO), ZERO);
+    const running = strats.filter((s) => s.enabled && !s.paused).length;
+    const stateText =
+      state.state === 'ACTIVE' ? 'ACTIVE' : `${state.state}${state.reason ? ` (${state.reason})` : ''}`;
+    return {
+      title: `Status: ${stateText}`,
+      tone: state.state === 'ACTIVE' && health.every((h) => h.ok) ? 'info' : 'warn',
+      blocks: [
+        fields([
+          ['Mode', `${deps.info.mode} (${deps.info.exchangeEnv})`],
+          ['Trading', stateText],
+          ['Equity', equity ? `${fmtMoney(equity)} USDT` : 'unknown'],
+          ['Today', today ? fmtSigned(today) : '—'],
+          ['Positions', `${pos.length}${pos.length ? ` (uPnL ${fmtSigned(upnl)})` : ''}`],
+          ['Orders', String(ords.length)],
+          ['Approvals', pend.length ? `${pend.length} pending` : 'none pending'],
+          ['Strategies', `${running} running / ${strats.length}`],
+          ...health.map((h): [string, string] => [h.name, `${h.ok ? '✓' : '✗'} ${h.detail}`]),
+        ]),
+        note(`${deps.info.version} · ${new Date(now).toISOString().slice(11, 19)} UTC`),
+      ],
+      buttons: [refreshButton('status')],
+    };
+  },
+});

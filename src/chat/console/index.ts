@@ -1,0 +1,3 @@
+// The console adapter's public surface.
+export { runConsole, ConsoleSink, type RunConsoleOptions, type ConsoleActor } from './console.js';
+export { renderPlain } from './render.js';

@@ -1,0 +1,192 @@
+// Typed notifications (freqtrade's RPCMessageType, as a zod discriminated union): raised anywhere with
+// raiseAlert(), stored in `alerts` (dedupe_key folds repeats), delivered by the send-alert job.
+import type { Queue } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { alerts } from '../../db/schema/index.js';
+import { enqueue, jobId } from '../../queue/enqueue.js';
+
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/);
+
+export const alertSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('fill'),
+    symbol: z.string(),
+    side: z.string(),
+    qty: decimalString,
+    price: decimalString,
+    fee: decimalString.optional(),
+    feeCurrency: z.string().default('USDT'),
+    intentId: z.number().int().nullable().optional(),
+    orderLinkId: z.string().optional(),
+    strategy: z.string().optional(),
+    /** False for a partial fill. */
+    complete: z.boolean().default(true),
+  }),
+  z.object({
+    kind: z.literal('risk-denial'),
+    intentId: z.number().int(),
+    symbol: z.string(),
+    side: z.string().optional(),
+    reasons: z.array(z.object({ check: z.string(), reason: z.string() })),
+    strategy: z.string().optional(),
+  }),
+  /** A portfolio limit tripped (drawdown breaker, daily loss); `action` says what bosun did about it. */
+  z.object({ kind: z.literal('risk-breach'), message: z.string(), action: z.string() }),
+  z.object({
+    kind: z.literal('kill-switch'),
+    /** HALTED when the switch was thrown, ACTIVE when an admin resumed. */
+    state: z.string().default('HALTED'),
+    by: z.string(),
+    reason: z.string(),
+    cancelledOrders: z.number().int().optional(),
+    closingPositions: z.array(z.string()).optional(),
+  }),
+  z.object({
+    kind: z.literal('reconnect'),
+    stream: z.string(),
+    detail: z.string().optional(),
+    downtimeMs: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ kind: z.literal('reconciliation-drift'), details: z.array(z.string()).min(1) }),
+  z.object({
+    kind: z.literal('job-failure'),
+    job: z.string(),
+    error: z.string(),
+    attempts: z.number().int().optional(),
+  }),
+  z.object({
+    kind: z.literal('order-failed'),
+    intentId: z.number().int(),
+    symbol: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('approval-request'),
+    approvalId: z.number().int().positive(),
+    intentId: z.number().int().optional(),
+  }),
+  /** Approved, rejected or expired: every posted copy of the request is edited, nothing new is sent. */
+  z.object({
+    kind: z.literal('approval-decided'),
+    approvalId: z.number().int().positive(),
+    outcome: z.enum(['approved', 'rejected', 'expired']),
+    by: z.string(),
+  }),
+  z.object({
+    kind: z.literal('digest'),
+    day: z.string(),
+    equity: decimalString,
+    pnl: decimalString,
+    trades: z.number().int(),
+    openPositions: z.number().int(),
+    pendingApprovals: z.number().int().default(0),
+  }),
+  z.object({ kind: z.literal('heartbeat'), message: z.string(), lastTickAgoMs: z.number().int().optional() }),
+]);
+
+export type Alert = z.input<typeof alertSchema>;
+export type ParsedAlert = z.output<typeof alertSchema>;
+export type AlertKind = Alert['kind'];
+
+/** bosun.yaml alerts.routes key for each kind. */
+export const ALERT_ROUTE = {
+  fill: 'fills',
+  'risk-denial': 'risk',
+  'risk-breach': 'risk',
+  'kill-switch': 'risk',
+  reconnect: 'system',
+  'reconciliation-drift': 'system',
+  'job-failure': 'system',
+  'order-failed': 'risk',
+  'approval-request': 'approvals',
+  'approval-decided': 'approvals',
+  digest: 'digest',
+  heartbeat: 'system',
+} as const satisfies Record<AlertKind, string>;
+export type AlertRoute = (typeof ALERT_ROUTE)[AlertKind];
+
+const SEVERITY: Record<AlertKind, 'info' | 'warn' | 'critical'> = {
+  fill: 'info',
+  'risk-denial': 'warn',
+  'risk-breach': 'critical',
+  'kill-switch': 'critical',
+  reconnect: 'warn',
+  'reconciliation-drift': 'critical',
+  'job-failure': 'warn',
+  'order-failed': 'warn',
+  'approval-request': 'warn',
+  'approval-decided': 'info',
+  digest: 'info',
+  heartbeat: 'warn',
+};
+
+function defaultDedupeKey(a: Alert): string | undefined {
+  // Approval requests are raised by whoever notices first (engine, chat); one message per approval.
+  if (a.kind === 'approval-request') return `approval-request:${a.approvalId}`;
+  if (a.kind === 'approval-decided') return `approval-decided:${a.approvalId}`;
+  if (a.kind === 'digest') return `digest:${a.day}`;
+  return undefined;
+}
+
+function titleOf(a: Alert): string {
+  switch (a.kind) {
+    case 'fill':
+      return `Fill ${a.side} ${a.qty} ${a.symbol} @ ${a.price}`;
+    case 'risk-denial':
+      return `Risk denied ${a.side ?? ''} ${a.symbol}`.replace('  ', ' ');
+    case 'risk-breach':
+      return `Risk limit breached: ${a.message}`.slice(0, 200);
+    case 'kill-switch':
+      return a.state === 'ACTIVE' ? `Trading resumed by ${a.by}` : `Kill switch by ${a.by}`;
+    case 'reconnect':
+      return `Reconnected ${a.stream}`;
+    case 'reconciliation-drift':
+      return 'Reconciliation drift';
+    case 'job-failure':
+      return `Job failed: ${a.job}`;
+    case 'order-failed':
+      return `Order failed: ${a.symbol}`;
+    case 'approval-request':
+      return `Approval #${a.approvalId} requested`;
+    case 'approval-decided':
+      return `Approval #${a.approvalId} ${a.outcome}`;
+    case 'digest':
+      return `Daily digest ${a.day}`;
+    case 'heartbeat':
+      return 'Heartbeat';
+  }
+}
+
+export interface RaisedAlert {
+  id: number;
+  /** True when an alert with the same dedupe key already existed: nothing new is sent. */
+  duplicate: boolean;
+}
+
+/** Store the alert and enqueue its delivery. A repeated dedupe key is folded into the first alert. */
+export async function raiseAlert(
+  db: Db,
+  queue: Queue,
+  alert: Alert,
+  opts: { dedupeKey?: string } = {},
+): Promise<RaisedAlert> {
+  const a = alertSchema.parse(alert);
+  const dedupeKey = opts.dedupeKey ?? defaultDedupeKey(alert) ?? null;
+  const inserted = await db
+    .insert(alerts)
+    .values({ kind: a.kind, severity: SEVERITY[a.kind], title: titleOf(alert), dedupeKey, payload: a })
+    .onConflictDoNothing({ target: alerts.dedupeKey })
+    .returning({ id: alerts.id });
+  const row = inserted[0];
+  if (!row) {
+    const [existing] = await db
+      .select({ id: alerts.id })
+      .from(alerts)
+      .where(eq(alerts.dedupeKey, dedupeKey ?? ''));
+    return { id: existing?.id ?? 0, duplicate: true };
+  }
+  await enqueue(queue, 'send-alert', { alertId: row.id }, { jobId: jobId('alert', row.id) });
+  return { id: row.id, duplicate: false };
+}

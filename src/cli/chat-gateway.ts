@@ -1,0 +1,122 @@
+// Wires the chat side of a running bot (composition root): the command gateway over the engine's
+// services, the Telegram / Slack adapters when configured, the console when asked, the alerts worker
+// that delivers notifications through them, and the approval-expiry sweeper.
+import { Redis } from 'ioredis';
+import { buildGateway, bootstrapAdminsFromEnv, type Gateway } from '../chat/build.js';
+import { ConsoleSink } from '../chat/console/index.js';
+import type { ChatPlatform } from '../chat/core/reply.js';
+import { Pacer } from '../chat/core/pacer.js';
+import { SlackAdapter } from '../chat/slack/index.js';
+import { TelegramAdapter } from '../chat/telegram/index.js';
+import { createTradingServices } from '../engine/trading-services.js';
+import type { BosunConfig } from '../platform/config.js';
+import type { Env } from '../platform/env.js';
+import { startWorkers } from '../queue/workers.js';
+import * as sendAlert from '../../jobs/send-alert.js';
+import type { PayloadOf } from '../queue/payloads.js';
+import type { Runtime } from './runtime.js';
+
+export const VERSION = '0.1.0';
+
+export interface ChatGateway {
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+export async function startChatGateway(
+  rt: Runtime,
+  env: Env,
+  config: BosunConfig,
+  opts: { prefix: string; consoleOutput?: NodeJS.WritableStream; mode?: 'paper' | 'live' } = {
+    prefix: 'bosun',
+  },
+): Promise<ChatGateway> {
+  const chats: Partial<Record<ChatPlatform, string>> = {};
+  if (env.telegramAlertChat) chats.telegram = env.telegramAlertChat;
+  if (env.slackAlertChannel) chats.slack = env.slackAlertChannel;
+  if (opts.consoleOutput) chats.console = 'console';
+  await bootstrapAdminsFromEnv(rt.deps.db, env);
+  const gateway = buildGateway({
+    db: rt.deps.db,
+    clock: rt.deps.clock,
+    config,
+    info: {
+      mode: opts.mode ?? (env.bybitEnv === 'sim' ? 'paper' : 'live'),
+      exchangeEnv: env.bybitEnv,
+      version: VERSION,
+      startedAt: rt.deps.clock.now(),
+    },
+    services: createTradingServices(rt.deps),
+    chats,
+    alertsQueue: rt.queues.alerts,
+  });
+  const closers: (() => Promise<void>)[] = [];
+  if (opts.consoleOutput) gateway.sinks.push(new ConsoleSink(opts.consoleOutput));
+  if (env.telegramBotToken) {
+    const tg = new TelegramAdapter({
+      token: env.telegramBotToken,
+      apiRoot: env.telegramApiRoot,
+      core: gateway.core,
+      ...(env.telegramWebhookUrl && env.telegramWebhookSecret
+        ? {
+            webhook: {
+              url: env.telegramWebhookUrl,
+              secret: env.telegramWebhookSecret,
+              port: env.telegramWebhookPort,
+            },
+          }
+        : {}),
+    });
+    await tg.start();
+    gateway.sinks.push(tg);
+    closers.push(() => tg.stop());
+  }
+  if (env.slackBotToken) {
+    const slack = new SlackAdapter({
+      token: env.slackBotToken,
+      ...(env.slackSigningSecret ? { signingSecret: env.slackSigningSecret } : {}),
+      ...(env.slackAppToken ? { appToken: env.slackAppToken } : {}),
+      apiUrl: env.slackApiUrl,
+      port: env.slackPort,
+      core: gateway.core,
+    });
+    await slack.start();
+    gateway.sinks.push(slack);
+    closers.push(() => slack.stop());
+  }
+  // Alerts are delivered by the process that holds the chat connections.
+  const conn = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+  conn.on('error', () => {});
+  const pacer = new Pacer(rt.deps.clock);
+  const alerts = startWorkers({
+    connection: conn,
+    prefix: opts.prefix,
+    queues: ['alerts'],
+    handlers: {
+      'send-alert': (d) =>
+        sendAlert.process(
+          {
+            db: rt.deps.db,
+            clock: rt.deps.clock,
+            config,
+            sinks: gateway.sinks,
+            chats,
+            board: gateway.board,
+            pacer,
+          },
+          d as PayloadOf<'send-alert'>,
+        ),
+    },
+  });
+  const stopSweeper = gateway.startSweeper(5_000);
+  rt.shutdown.add('chat', async () => {
+    stopSweeper();
+    await alerts.close();
+    conn.disconnect();
+    for (const c of closers.reverse()) await c();
+  });
+  return {
+    gateway,
+    close: () => rt.shutdown.run('chat closed'),
+  };
+}
