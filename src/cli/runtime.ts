@@ -99,6 +99,14 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   async function enqueue(job: JobName, data: Record<string, unknown>, id?: string): Promise<void> {
     const q: Queue = queues[JOB_QUEUE[job]];
+    if (id) {
+      // A job waiting out a retry delay is run now instead: whatever it waited for has happened.
+      const existing = await q.getJob(id);
+      if (existing && (await existing.isDelayed())) {
+        await existing.promote().catch(() => undefined);
+        return;
+      }
+    }
     await q.add(job, data, {
       ...(id ? { jobId: id } : {}),
       attempts: 12,

@@ -1,6 +1,6 @@
 // Venue reports (stream or REST) turned into order events, fills and positions. Everything here is
 // idempotent: the same report applied twice changes nothing the second time.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { intents } from '../db/schema/index.js';
 import { transitionIntent } from '../db/repos/intents.js';
 import { applyOrderEvent, getOrderByLinkId, type OrderRow } from '../db/repos/orders.js';
@@ -42,13 +42,32 @@ export function eventsFor(order: OrderRow, r: OrderReport, now: number): OrderEv
 async function finishIntent(deps: EngineDeps, order: OrderRow): Promise<void> {
   if (order.intentId === null) return;
   const status = order.status as OrderStatus;
-  if (status === 'Filled') await transitionIntent(deps.db, order.intentId, ['submitted'], 'done');
+  let finished = false;
+  if (status === 'Filled') finished = await transitionIntent(deps.db, order.intentId, ['submitted'], 'done');
   else if (isTerminal(status)) {
     const to = order.cumQty.gt(0) ? 'done' : 'failed';
-    await transitionIntent(deps.db, order.intentId, ['submitted'], to, {
+    finished = await transitionIntent(deps.db, order.intentId, ['submitted'], to, {
       reason: order.rejectReason ?? `order ${order.status.toLowerCase()}`,
     });
   }
+  if (finished) await releaseEntryLeg(deps, order.intentId);
+}
+
+/** A reversal's entry waits for its exit: once the exit is finished, send the entry without delay. */
+async function releaseEntryLeg(deps: EngineDeps, exitIntentId: number): Promise<void> {
+  const [exit] = await deps.db.select().from(intents).where(eq(intents.id, exitIntentId));
+  if (!exit || exit.leg !== 'exit' || exit.strategyInstanceId === null || exit.candleTime === null) return;
+  const [entry] = await deps.db
+    .select({ id: intents.id, status: intents.status })
+    .from(intents)
+    .where(
+      and(
+        eq(intents.strategyInstanceId, exit.strategyInstanceId),
+        eq(intents.candleTime, exit.candleTime),
+        eq(intents.leg, 'entry'),
+      ),
+    );
+  if (entry?.status === 'approved') await deps.enqueueSubmit(entry.id);
 }
 
 /** Apply an order status report; reports for orders bosun did not place are ignored here. */

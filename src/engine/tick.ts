@@ -3,9 +3,10 @@
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
 import { upsertCandles } from '../db/repos/candles.js';
 import { advanceCandle, getStrategyInstance } from '../db/repos/strategies.js';
+import { pendingQtyForInstance } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
-import type { KlineInterval } from '../exchange/port.js';
+import type { Candle, KlineInterval } from '../exchange/port.js';
 import { sizingFromConfig, type SizingConfigInput } from '../risk/sizing.js';
 import {
   contextForTick,
@@ -25,6 +26,32 @@ export type TickResult =
   | { kind: 'no-signal'; candleTime: number }
   | { kind: 'acted'; candleTime: number; results: PipelineResult[] };
 
+/**
+ * Closed candles do not change, so every instance on one series at one bar can share one fetch: at a
+ * candle close all of them tick together, and Bybit's IP limit would otherwise be the bottleneck.
+ */
+const klineMemo = new Map<string, { at: number; limit: number; candles: Promise<Candle[]> }>();
+const KLINE_MEMO_MS = 5_000;
+
+function sharedKlines(
+  deps: EngineDeps,
+  category: Category,
+  symbol: string,
+  interval: string,
+  limit: number,
+  barOpen: number,
+): Promise<Candle[]> {
+  const key = `${category}:${symbol}:${interval}:${barOpen}`;
+  const now = Date.now();
+  const hit = klineMemo.get(key);
+  if (hit && hit.limit >= limit && now - hit.at < KLINE_MEMO_MS) return hit.candles;
+  const candles = deps.exchange.klines({ category, symbol, interval: interval as KlineInterval, limit });
+  klineMemo.set(key, { at: now, limit, candles });
+  candles.catch(() => klineMemo.delete(key));
+  for (const [k, v] of klineMemo) if (now - v.at >= KLINE_MEMO_MS) klineMemo.delete(k);
+  return candles;
+}
+
 export async function processTick(
   deps: EngineDeps,
   instanceId: string,
@@ -37,18 +64,29 @@ export async function processTick(
   if (candleTime !== undefined && inst.lastCandleTime !== null && inst.lastCandleTime >= candleTime) {
     return { kind: 'skipped', reason: `candle ${candleTime} already processed` };
   }
+  const now = deps.clock.now();
+  const step = intervalMs(inst.interval, now);
+  // Nothing newer can have closed since the last processed candle: skip before any network or SQL.
+  if (
+    inst.lastCandleTime !== null &&
+    inst.interval !== 'M' &&
+    inst.lastCandleTime >= Math.floor(now / step) * step - step
+  ) {
+    return { kind: 'skipped', reason: `no candle closed since ${inst.lastCandleTime}` };
+  }
   const category = inst.category as Category;
   const factory = getStrategy(inst.strategy);
   const instrument = await ensureInstrument(deps, category, inst.symbol);
   const ctx = contextForTick(instrument.tickSize);
   const lookback = factory.create(inst.params, ctx).lookback;
-  const now = deps.clock.now();
-  const raw = await deps.exchange.klines({
+  const raw = await sharedKlines(
+    deps,
     category,
-    symbol: inst.symbol,
-    interval: inst.interval as KlineInterval,
-    limit: lookback + 2,
-  });
+    inst.symbol,
+    inst.interval,
+    lookback + 2,
+    Math.floor(now / step) * step,
+  );
   const closed = raw.filter((c) => c.start + intervalMs(inst.interval, c.start) <= now);
   const last = closed.at(-1);
   if (!last) return { kind: 'skipped', reason: 'no closed candle yet' };
@@ -67,10 +105,19 @@ export async function processTick(
     close: c.close,
     volume: c.volume,
   }));
-  await upsertCandles(deps.db, series, candles);
+  // Only what this instance has not stored before: the rest of the lookback is already there.
+  await upsertCandles(
+    deps.db,
+    series,
+    candles.filter((c) => inst.lastCandleTime === null || c.openTime > inst.lastCandleTime),
+  );
 
   const portfolio = await loadPortfolioView(deps, new Map([[inst.symbol, last.close]]));
-  const size = signedSize(portfolio, inst.symbol, category);
+  // What the strategy holds once its unfinished orders fill: acting on the filled size alone would
+  // enter again while the last entry is still on its way.
+  const size = signedSize(portfolio, inst.symbol, category).plus(
+    await pendingQtyForInstance(deps.db, inst.id),
+  );
   const pos = portfolio.positions.find((p) => p.symbol === inst.symbol && p.category === category);
   const view = {
     side: size.isZero() ? ('flat' as const) : size.isPositive() ? ('long' as const) : ('short' as const),

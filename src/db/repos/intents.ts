@@ -2,7 +2,8 @@
 // Status moves by compare-and-set so two workers can never both act on one intent.
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { intents, riskDecisions } from '../schema/index.js';
+import { Decimal } from '../../domain/decimal.js';
+import { intents, orders, riskDecisions } from '../schema/index.js';
 
 export type IntentRow = typeof intents.$inferSelect;
 export type NewIntent = typeof intents.$inferInsert;
@@ -82,4 +83,24 @@ export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]>
       sql`${intents.status} in ('approved', 'submitted') and ${intents.updatedAt} < ${new Date(before).toISOString()}`,
     )
     .orderBy(intents.id);
+}
+
+/**
+ * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
+ * intents (the filled part of a submitted order is already in the position).
+ */
+export async function pendingQtyForInstance(db: Db, instanceId: string): Promise<Decimal> {
+  const rows = await db
+    .select({ side: intents.side, qty: intents.qty, status: intents.status, filled: orders.cumQty })
+    .from(intents)
+    .leftJoin(orders, eq(orders.intentId, intents.id))
+    .where(
+      sql`${intents.strategyInstanceId} = ${instanceId} and ${intents.status} in ('pending-risk', 'approved', 'awaiting-approval', 'submitted')`,
+    );
+  let total = new Decimal(0);
+  for (const r of rows) {
+    const open = (r.qty ?? new Decimal(0)).minus(r.filled ?? new Decimal(0));
+    if (open.gt(0)) total = r.side === 'Buy' ? total.plus(open) : total.minus(open);
+  }
+  return total;
 }
