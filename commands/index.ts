@@ -1,5 +1,5 @@
-// Every chat command bosun ships, in the order /help lists them (the lead adds `backtest` when the
-// backtester lands).
+// Every chat command bosun ships, in the order /help lists them. `backtest` is not listed here: it needs
+// the job queue, so the composition root adds backtestCommand({ enqueue }) through extraCommands.
 import type { Command } from '../src/chat/core/command.js';
 import approve from './approve.js';
 import balance from './balance.js';

@@ -1,12 +1,15 @@
 // send-alert: deliver one stored alert to the chats its kind is routed to (bosun.yaml alerts.routes),
 // paced per chat, retrying 429s after retry_after. Each (alert, chat) is claimed in Postgres before
 // posting, so a retried job never posts twice; sent_at marks the alert done.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { and, eq, isNull, like } from 'drizzle-orm';
+import { getRun, setStatusMessage, type ChatRun } from '../src/backtest/chat-run.js';
 import type { ApprovalBoard } from '../src/chat/core/approval-board.js';
 import { ALERT_ROUTE, alertSchema } from '../src/chat/core/alerts.js';
-import { renderAlert } from '../src/chat/core/alert-view.js';
+import { renderAlert, renderBacktestResult, renderBacktestStatus } from '../src/chat/core/alert-view.js';
 import { Pacer, realSleep, type Sleep } from '../src/chat/core/pacer.js';
-import type { ChatPlatform } from '../src/chat/core/reply.js';
+import { note, type ChatPlatform, type MessageRef, type Reply } from '../src/chat/core/reply.js';
 import { SinkError, type ChatSink } from '../src/chat/core/sink.js';
 import type { Db } from '../src/db/client.js';
 import { alerts, idempotencyKeys } from '../src/db/schema/index.js';
@@ -15,6 +18,7 @@ import type { BosunConfig } from '../src/platform/config.js';
 import { logger } from '../src/platform/logger.js';
 import { alertPayload, type PayloadOf } from '../src/queue/payloads.js';
 import { PermanentJobError } from '../src/queue/workers.js';
+import { RetryLater } from '../src/engine/exchange-errors.js';
 
 export const name = 'send-alert';
 export const payload = alertPayload;
@@ -33,6 +37,8 @@ export interface SendAlertDeps {
   sleep?: Sleep;
   /** 429 retries within one attempt before handing the job back to BullMQ's backoff. */
   rateLimitRetries?: number;
+  /** Where backtest charts answered on the console are saved (BOSUN_DATA_DIR/charts). */
+  chartDir?: string;
 }
 
 export interface SendAlertResult {
@@ -61,9 +67,30 @@ export async function deliverAlert(
   const parsed = alertSchema.safeParse(row.payload);
   if (!parsed.success) throw new PermanentJobError(`alert ${alertId}: stored payload does not parse`);
   const alert = parsed.data;
-  const platforms = deps.config.alerts.routes[ALERT_ROUTE[alert.kind]];
 
-  if (alert.kind === 'approval-request' || alert.kind === 'approval-decided') {
+  if (alert.kind === 'backtest-progress' || alert.kind === 'backtest-result') {
+    // Answered in the chat that asked, from the run's current state (deliveries may run out of order).
+    const run = await getRun(deps.db, alert.runId, alert.kind === 'backtest-result');
+    const to = run?.request.replyTo;
+    const sink = to && deps.sinks.find((s) => s.platform === to.platform);
+    if (!run || !to || !sink) {
+      result.skipped.push(to ? `${to.platform}:${to.chatId}` : `backtest #${alert.runId}`);
+    } else if (alert.kind === 'backtest-progress') {
+      const shown = await showStatus(deps, sink, run);
+      result[shown ? 'delivered' : 'skipped'].push(`${to.platform}:${to.chatId}`);
+    } else {
+      await showStatus(deps, sink, run).catch((e: unknown) => {
+        if (e instanceof RetryLater) throw e;
+        // A status line that cannot be posted must not hold back the result.
+        logger().warn(
+          { runId: run.id, err: e instanceof Error ? e.message : String(e) },
+          'status line failed',
+        );
+      });
+      await sendClaimed(deps, alertId, [{ sink, chatId: to.chatId }], await resultReply(deps, run), result);
+    }
+  } else if (alert.kind === 'approval-request' || alert.kind === 'approval-decided') {
+    const platforms = deps.config.alerts.routes[ALERT_ROUTE[alert.kind]];
     if (!deps.board) throw new PermanentJobError('send-alert: approval alerts need the approval board');
     if (alert.kind === 'approval-request') {
       const refs = await deps.board.post(alert.approvalId, platforms);
@@ -73,47 +100,14 @@ export async function deliverAlert(
       await deps.board.refresh(alert.approvalId);
     }
   } else {
-    const reply = renderAlert(alert);
-    let transient: unknown;
-    for (const platform of platforms) {
+    const targets: { sink: ChatSink; chatId: string }[] = [];
+    for (const platform of deps.config.alerts.routes[ALERT_ROUTE[alert.kind]]) {
       const sink = deps.sinks.find((s) => s.platform === platform);
       const chatId = platform === 'console' ? (deps.chats.console ?? 'console') : deps.chats[platform];
-      if (!sink || !chatId) {
-        result.skipped.push(platform);
-        continue;
-      }
-      const target = `${platform}:${chatId}`;
-      const key = `${idempotencyKey({ alertId })}:${target}`;
-      const claimed = await deps.db
-        .insert(idempotencyKeys)
-        .values({ key, job: name })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed.length === 0) {
-        result.skipped.push(target);
-        continue;
-      }
-      try {
-        await sendWithRetry(deps, sink, chatId, reply);
-        await deps.db
-          .update(idempotencyKeys)
-          .set({ result: { delivered: true } })
-          .where(eq(idempotencyKeys.key, key));
-        result.delivered.push(target);
-      } catch (e) {
-        // Known not delivered: release the claim so a later attempt may post it.
-        await deps.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-        if (e instanceof SinkError && e.permanent) {
-          logger().warn({ alertId, target, err: e.message }, 'alert not deliverable to this chat');
-          result.failed.push(target);
-        } else {
-          transient ??= e;
-        }
-      }
+      if (sink && chatId) targets.push({ sink, chatId });
+      else result.skipped.push(platform);
     }
-    if (transient !== undefined) {
-      throw transient instanceof Error ? transient : new Error(String(transient));
-    }
+    await sendClaimed(deps, alertId, targets, renderAlert(alert), result);
   }
   await deps.db
     .update(alerts)
@@ -122,19 +116,65 @@ export async function deliverAlert(
   return result;
 }
 
+/**
+ * Post `reply` to each target once: each (alert, chat) is claimed in Postgres first, and the claim is
+ * released when the post is known to have failed. Throws the first transient failure after trying all.
+ */
+async function sendClaimed(
+  deps: SendAlertDeps & { pacer: Pacer },
+  alertId: number,
+  targets: { sink: ChatSink; chatId: string }[],
+  reply: Reply,
+  result: SendAlertResult,
+): Promise<void> {
+  let transient: unknown;
+  for (const { sink, chatId } of targets) {
+    const target = `${sink.platform}:${chatId}`;
+    const key = `${idempotencyKey({ alertId })}:${target}`;
+    const claimed = await deps.db
+      .insert(idempotencyKeys)
+      .values({ key, job: name })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length === 0) {
+      result.skipped.push(target);
+      continue;
+    }
+    try {
+      await sendWithRetry(deps, sink, chatId, reply);
+      await deps.db
+        .update(idempotencyKeys)
+        .set({ result: { delivered: true } })
+        .where(eq(idempotencyKeys.key, key));
+      result.delivered.push(target);
+    } catch (e) {
+      // Known not delivered: release the claim so a later attempt may post it.
+      await deps.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+      if (e instanceof SinkError && e.permanent) {
+        logger().warn({ alertId, target, err: e.message }, 'alert not deliverable to this chat');
+        result.failed.push(target);
+      } else {
+        transient ??= e;
+      }
+    }
+  }
+  if (transient !== undefined) {
+    throw transient instanceof Error ? transient : new Error(String(transient));
+  }
+}
+
 async function sendWithRetry(
   deps: SendAlertDeps & { pacer: Pacer },
   sink: ChatSink,
   chatId: string,
-  reply: ReturnType<typeof renderAlert>,
-): Promise<void> {
+  reply: Reply,
+): Promise<MessageRef> {
   const retries = deps.rateLimitRetries ?? 3;
   const sleep = deps.sleep ?? realSleep;
   for (let attempt = 0; ; attempt++) {
     await deps.pacer.wait(sink.platform, chatId);
     try {
-      await sink.send(chatId, reply);
-      return;
+      return await sink.send(chatId, reply);
     } catch (e) {
       const after = e instanceof SinkError ? e.retryAfterMs : undefined;
       if (after === undefined || attempt >= retries) throw e;
@@ -144,6 +184,82 @@ async function sendWithRetry(
       await sleep(wait);
     }
   }
+}
+
+/**
+ * A backtest's status line: posted once (claimed in Postgres, so two deliveries never both post it), then
+ * edited to the run's state. A delivery that finds the line being posted by another retries shortly.
+ */
+async function showStatus(
+  deps: SendAlertDeps & { pacer: Pacer },
+  sink: ChatSink,
+  run: ChatRun,
+): Promise<boolean> {
+  const to = run.request.replyTo;
+  // A terminal cannot edit what it printed: there the result alone is shown.
+  if (!to || to.platform === 'console') return false;
+  const posted = run.request.statusMessage;
+  if (posted) {
+    await editStatus(deps, sink, posted, run);
+    return true;
+  }
+  const key = `backtest-status:${run.id}`;
+  const claimed = await deps.db
+    .insert(idempotencyKeys)
+    .values({ key, job: name })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+  if (claimed.length === 0) throw new RetryLater(`backtest #${run.id}: its status line is being posted`);
+  let ref: MessageRef;
+  try {
+    ref = await sendWithRetry(deps, sink, to.chatId, renderBacktestStatus(run));
+  } catch (e) {
+    await deps.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    throw e;
+  }
+  await setStatusMessage(deps.db, run.id, ref);
+  // The run may have moved on while the line was posted; a later delivery saw no line to edit.
+  const now = await getRun(deps.db, run.id);
+  if (now && (now.status !== run.status || now.request.progress?.stage !== run.request.progress?.stage)) {
+    await editStatus(deps, sink, ref, now);
+  }
+  return true;
+}
+
+async function editStatus(
+  deps: SendAlertDeps & { pacer: Pacer },
+  sink: ChatSink,
+  ref: MessageRef,
+  run: ChatRun,
+): Promise<void> {
+  await deps.pacer.wait(sink.platform, ref.chatId);
+  try {
+    await sink.edit(ref, renderBacktestStatus(run));
+  } catch (e) {
+    // Only the status line is stale; the result is still delivered on its own.
+    logger().warn(
+      { runId: run.id, err: e instanceof Error ? e.message : String(e) },
+      'status line not edited',
+    );
+  }
+}
+
+/** The result; on the console the chart cannot be shown, so it is saved and its path given. */
+async function resultReply(deps: SendAlertDeps, run: ChatRun): Promise<Reply> {
+  const reply = renderBacktestResult(run);
+  if (run.request.replyTo?.platform !== 'console' || !reply.image) return reply;
+  const { image, ...rest } = reply;
+  if (!deps.chartDir)
+    return { ...rest, blocks: [...rest.blocks, note('Chart not saved: no data directory.')] };
+  const path = join(deps.chartDir, image.filename);
+  try {
+    await mkdir(deps.chartDir, { recursive: true });
+    await writeFile(path, image.png);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { ...rest, blocks: [...rest.blocks, note(`Chart not saved: cannot write ${path} (${code}).`)] };
+  }
+  return { ...rest, blocks: [...rest.blocks, note(`Chart saved to ${path}`)] };
 }
 
 /** Alert deliveries recorded for one alert (for tests and `doctor`). */

@@ -1,7 +1,9 @@
 // Wires the chat side of a running bot (composition root): the command gateway over the engine's
 // services, the Telegram / Slack adapters when configured, the console when asked, the alerts worker
 // that delivers notifications through them, and the approval-expiry sweeper.
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { backtestCommand } from '../../commands/backtest.js';
 import { buildGateway, bootstrapAdminsFromEnv, type Gateway } from '../chat/build.js';
 import { ConsoleSink } from '../chat/console/index.js';
 import type { ChatPlatform } from '../chat/core/reply.js';
@@ -49,6 +51,7 @@ export async function startChatGateway(
     services: createTradingServices(rt.deps),
     chats,
     alertsQueue: rt.queues.alerts,
+    extraCommands: [backtestCommand({ enqueue: (job, data, id) => rt.enqueue(job, data, id) })],
   });
   const closers: (() => Promise<void>)[] = [];
   if (opts.consoleOutput) gateway.sinks.push(new ConsoleSink(opts.consoleOutput));
@@ -103,6 +106,7 @@ export async function startChatGateway(
             chats,
             board: gateway.board,
             pacer,
+            chartDir: join(env.dataDir, 'charts'),
           },
           d as PayloadOf<'send-alert'>,
         ),

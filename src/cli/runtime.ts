@@ -26,6 +26,9 @@ import { Shutdown } from '../queue/shutdown.js';
 import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } from '../queue/workers.js';
 import { openExchange, type ExchangeHandle } from './exchange-factory.js';
 import { createAlertNotifier } from '../chat/core/alert-notifier.js';
+import { backtestHandler } from '../../jobs/run-backtest.js';
+import { bybitCandleSource } from './bybit-candles.js';
+import { metrics, observeQueues, stopObservingQueues } from '../platform/metrics.js';
 import { embeddedDir } from './migrate.js';
 
 export const ROLES = ['all', 'gateway', 'worker', 'scheduler'] as const;
@@ -87,6 +90,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const prefix = o.prefix ?? DEFAULT_PREFIX;
   const queues = openQueues(connection, prefix, QUEUE_NAMES);
   shutdown.add('queues', () => closeQueues(queues));
+  observeQueues(Object.values(queues));
+  shutdown.add('queue metrics', async () => stopObservingQueues());
 
   let exchange: ExchangeHandle;
   try {
@@ -116,6 +121,23 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     });
   }
 
+  /**
+   * Reconcile found the intent unfinished: make sure a submit job will run. BullMQ ignores an add whose id
+   * it still holds, so a failed or completed job is removed first, and one held by a worker that may be
+   * dead gets a second copy (submitIntent is idempotent on the intent).
+   */
+  async function requeueSubmit(intentId: number): Promise<void> {
+    const id = jobId('submit', intentId);
+    const job = await queues.orders.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
+      return;
+    if (state === 'active')
+      return enqueue('submit-order', { intentId }, jobId('submit', intentId, 'r', Date.now()));
+    if (job && (state === 'failed' || state === 'completed')) await job.remove().catch(() => undefined);
+    return enqueue('submit-order', { intentId }, id);
+  }
+
   const deps: EngineDeps = {
     db: db.db,
     exchange: exchange.exchange,
@@ -124,7 +146,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     notifier: o.notifier ?? createAlertNotifier(db.db, queues.alerts),
     log,
     randomBytes: (n) => randomBytes(n),
-    enqueueSubmit: (intentId) => enqueue('submit-order', { intentId }, jobId('submit', intentId)),
+    enqueueSubmit: (intentId, opts) =>
+      opts?.requeue
+        ? requeueSubmit(intentId)
+        : enqueue('submit-order', { intentId }, jobId('submit', intentId)),
   };
 
   const wantWorkers = o.role === 'all' || o.role === 'worker';
@@ -132,7 +157,21 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const wantGateway = o.role === 'all' || o.role === 'gateway';
 
   if (wantWorkers) {
-    const handlers: HandlerMap = { ...engineHandlers(deps), ...o.extraHandlers?.(deps) };
+    const handlers: HandlerMap = {
+      ...engineHandlers(deps),
+      'run-backtest': backtestHandler({
+        db: deps.db,
+        clock: deps.clock,
+        candles: bybitCandleSource(
+          deps.exchange,
+          deps.db,
+          (l) => log.info(l),
+          () => deps.clock.now(),
+        ),
+        alerts: queues.alerts,
+      }),
+      ...o.extraHandlers?.(deps),
+    };
     const workerConn = new Redis(o.env.redisUrl, { maxRetriesPerRequest: null });
     workerConn.on('error', () => {});
     const ws = startWorkers({
@@ -190,6 +229,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     unsubs.push(ex.onResync(async () => enqueue('reconcile', { reason: 'reconnect' })));
     unsubs.push(
       ex.onStatus((s) => {
+        if (s.type === 'reconnected') metrics.wsReconnect(s.stream === 'private' ? 'private' : 'public');
         if (s.type === 'reconnected' || s.type === 'rebuilt' || s.type === 'auth-failed') {
           void deps.notifier.notify({ kind: 'reconnect', stream: s.stream, detail: s.type });
         }

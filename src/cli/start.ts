@@ -4,8 +4,9 @@ import { loadConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
 import { UsageError } from '../platform/errors.js';
 import { dbReady, exchangeReady, redisReady, startOpsServer } from '../platform/http.js';
-import { createLogger, logger, setLogger } from '../platform/logger.js';
-import { LogNotifier } from './log-notifier.js';
+import { createLogger, setLogger } from '../platform/logger.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
+import { startChatGateway } from './chat-gateway.js';
 import { line, type CliIo } from './io.js';
 import { parseQueues, ROLES, startRuntime, type Role } from './runtime.js';
 
@@ -36,8 +37,9 @@ export async function runStart(args: string[], io: CliIo, env: Env): Promise<num
     config,
     role,
     ...(queues ? { queues } : {}),
-    notifier: new LogNotifier(logger()),
   });
+  if (role === 'all' || role === 'gateway')
+    await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX });
   const ops = await startOpsServer({
     port: env.httpPort,
     checks: {

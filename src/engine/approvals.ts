@@ -11,6 +11,7 @@ import {
 import { getIntent, lockIntent, transitionIntent } from '../db/repos/intents.js';
 import { repriceIfMoved } from './pipeline.js';
 import type { EngineDeps } from './deps.js';
+import { metrics } from '../platform/metrics.js';
 import type { Actor, VoteOutcome } from './services.js';
 
 export function actorKey(a: Actor): string {
@@ -110,6 +111,7 @@ export async function castVote(
     }
   }
   if (effect.decided) {
+    metrics.approval(effect.decided.outcome);
     await deps.notifier.notify({ kind: 'approval-decided', approvalId, ...effect.decided });
   }
   return effect.outcome;

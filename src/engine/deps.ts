@@ -17,5 +17,5 @@ export interface EngineDeps {
   /** Injected randomness (intent refs); tests pass a seeded source. */
   randomBytes(n: number): Uint8Array;
   /** Enqueue the submit-order job for an approved intent (idempotent on the intent). */
-  enqueueSubmit(intentId: number): Promise<void>;
+  enqueueSubmit(intentId: number, opts?: { requeue?: boolean }): Promise<void>;
 }

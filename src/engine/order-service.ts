@@ -24,6 +24,7 @@ import type { EngineDeps } from './deps.js';
 import { consequenceOf, errorCode, RetryLater, safeMessage } from './exchange-errors.js';
 import { applyOrderReport, pullExecutions } from './reports.js';
 import { toPortSide } from './side-map.js';
+import { metrics } from '../platform/metrics.js';
 
 export type SubmitResult =
   | { kind: 'placed'; orderLinkId: string; report: OrderReport }
@@ -82,6 +83,7 @@ async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
     const blocked = stateAllows(ts.state, intent);
     if (blocked) {
       await transitionIntent(tx, intentId, ['approved'], 'failed', { reason: blocked });
+      metrics.orderRejected('trading-halted');
       return { kind: 'denied', reason: blocked };
     }
     const decision = await latestRiskDecision(tx, intentId);
@@ -122,6 +124,7 @@ async function reject(
   reason: string,
   code?: number,
 ) {
+  metrics.orderRejected(code === 110007 || code === 170131 ? 'insufficient-balance' : 'venue');
   await deps.db.transaction(async (tx) => {
     await applyOrderEvent(tx, orderLinkId, {
       type: 'OrderRejected',
@@ -186,6 +189,7 @@ export async function submitIntent(deps: EngineDeps, intentId: number): Promise<
       });
     } catch (e) {
       const c = consequenceOf(e);
+      metrics.exchangeError(errorCode(e) ?? null, c);
       if (c === 'reject') {
         const reason = safeMessage(e);
         await reject(deps, intent, orderLinkId, reason, errorCode(e));
@@ -201,6 +205,7 @@ export async function submitIntent(deps: EngineDeps, intentId: number): Promise<
       throw new RetryLater(`placing ${orderLinkId}: ${safeMessage(e)}`);
     }
   }
+  metrics.orderSubmitted(category, toPortSide(intent.side as Side));
   await applyOrderReport(deps, report);
   await pullExecutions(deps, category, intent.symbol, orderLinkId);
   return { kind: 'placed', orderLinkId, report };

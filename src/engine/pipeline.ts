@@ -17,6 +17,7 @@ import { ensureInstrument } from './instruments.js';
 import { linkIdOf } from './order-service.js';
 import { loadPortfolioView, marketView, refreshBalances } from './portfolio-loader.js';
 import type { TradeOutcome } from './services.js';
+import { metrics } from '../platform/metrics.js';
 
 export interface IntentMeta {
   strategyInstanceId?: string;
@@ -167,6 +168,7 @@ export async function proposeIntent(
   const { intent } = written;
   if (!decision.approved) {
     const reasons = decision.reasons.map((r) => ({ check: r.check, reason: r.reason }));
+    for (const r of reasons) metrics.riskDenied(r.check);
     await deps.notifier.notify({ kind: 'risk-denial', intentId: intent.id, symbol: intent.symbol, reasons });
     return { kind: 'denied', intentId: intent.id, reasons };
   }
@@ -184,6 +186,7 @@ export async function proposeIntent(
       expiresAt: written.expiresAt ?? now,
     };
   }
+  metrics.approval('auto');
   await deps.enqueueSubmit(intent.id);
   return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
 }

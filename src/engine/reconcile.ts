@@ -10,6 +10,7 @@ import { notFoundAtVenue } from '../domain/order.js';
 import type { Category } from '../domain/instrument.js';
 import type { EngineDeps } from './deps.js';
 import { actOnBreaches } from './breaches.js';
+import { metrics } from '../platform/metrics.js';
 import { ensureInstrument } from './instruments.js';
 import { createTradingServices } from './trading-services.js';
 import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
@@ -67,7 +68,8 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
   // 2. Intents Postgres says are on their way but whose job may be gone (Redis restarted or lost data,
   //    a worker died past its retries): enqueue them again; the submit job is idempotent on the intent.
   for (const i of await stuckIntents(deps.db, now - STUCK_AFTER_MS)) {
-    await deps.enqueueSubmit(i.id);
+    // requeue: a job id BullMQ still remembers (failed, completed, or held by a dead worker) must not swallow it.
+    await deps.enqueueSubmit(i.id, { requeue: true });
     out.requeued.push(i.id);
   }
 
@@ -114,6 +116,7 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
 export async function recordEquity(deps: EngineDeps): Promise<void> {
   await refreshBalances(deps);
   const view = await loadPortfolioView(deps);
+  metrics.equity(view.quoteCoin, view.equity);
   await updateMarks(
     deps.db,
     new Map(view.positions.filter((p) => p.hasMark).map((p) => [p.symbol, p.markPrice])),

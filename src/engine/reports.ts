@@ -13,6 +13,7 @@ import type { FillReport, OrderReport } from '../exchange/port.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
 import { fromPortSide } from './side-map.js';
+import { metrics } from '../platform/metrics.js';
 
 /** The events that move our order to what the venue reports; empty when nothing changed. */
 export function eventsFor(order: OrderRow, r: OrderReport, now: number): OrderEvent[] {
@@ -152,6 +153,7 @@ export async function applyFillReport(
     return 'error';
   }
   if (outcome.rec.kind === 'duplicate') return 'duplicate';
+  metrics.fill(category, f.side);
   if (outcome.row) await finishIntent(deps, outcome.row);
   await deps.notifier.notify({
     kind: 'fill',

@@ -18,6 +18,7 @@ import type { EngineDeps } from './deps.js';
 import { RetryLater } from './exchange-errors.js';
 import { ensureInstrument } from './instruments.js';
 import { intervalMs } from './intervals.js';
+import { metrics } from '../platform/metrics.js';
 import { proposeIntent, type PipelineResult } from './pipeline.js';
 import { loadPortfolioView, signedSize } from './portfolio-loader.js';
 
@@ -170,6 +171,8 @@ export async function processTick(
     }
   }
   await advanceCandle(deps.db, inst.id, last.start);
+  // Lag: from the candle's close to the end of its tick.
+  metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));
   return results.length
     ? { kind: 'acted', candleTime: last.start, results }
     : { kind: 'no-signal', candleTime: last.start };

@@ -4,6 +4,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } f
 import { PAYLOADS, type JobName } from './payloads.js';
 import type { QueueName } from './names.js';
 import { logger } from '../platform/logger.js';
+import { observeWorker } from '../platform/metrics.js';
 
 export type Handler = (data: unknown, job: Job) => Promise<unknown>;
 export type HandlerMap = Partial<Record<JobName, Handler>>;
@@ -62,6 +63,7 @@ export function startWorkers(opts: {
       opts.onFailed?.(q, job, err);
     });
     w.on('error', (err) => logger().error({ queue: q, err: err.message }, 'worker error'));
+    observeWorker(w);
     return w;
   });
   return {
@@ -81,7 +83,12 @@ export function openQueues(
   names: readonly QueueName[],
 ): Queues {
   const out: Partial<Queues> = {};
-  for (const n of names) out[n] = new Queue(n, { connection, prefix });
+  for (const n of names) {
+    const q = new Queue(n, { connection, prefix });
+    // Without a listener BullMQ prints raw connection errors; log them once per event at warn instead.
+    q.on('error', (err) => logger().warn({ queue: n, err: err.message }, 'queue connection error'));
+    out[n] = q;
+  }
   return out as Queues;
 }
 

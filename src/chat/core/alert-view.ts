@@ -1,8 +1,9 @@
 // How each alert kind reads in chat. Approval requests are rendered by the approval board instead,
-// because they carry buttons and are edited as votes arrive.
+// because they carry buttons and are edited as votes arrive; chat backtests from their stored run.
+import { intervalName, type ChatRun } from '../../backtest/chat-run.js';
 import { dec } from '../../domain/decimal.js';
 import type { ParsedAlert } from './alerts.js';
-import { fmtDuration, fmtMoney, fmtPrice, fmtSigned } from './format.js';
+import { fmtDuration, fmtMoney, fmtPrice, fmtSigned, fmtTime } from './format.js';
 import { fields, note, table, text, type Reply } from './reply.js';
 
 export function renderAlert(a: ParsedAlert): Reply {
@@ -145,5 +146,119 @@ export function renderAlert(a: ParsedAlert): Reply {
             : []),
         ],
       };
+    // Delivered from the stored run (renderBacktestStatus / renderBacktestResult); this is the fallback.
+    case 'backtest-progress':
+      return { title: `Backtest #${a.runId}: ${a.stage}`, tone: 'info', blocks: [] };
+    case 'backtest-result':
+      return {
+        title: `Backtest #${a.runId} finished`,
+        tone: 'info',
+        blocks: [text(`Send /backtest #${a.runId} to see it.`)],
+      };
   }
+}
+
+/** "sma-cross(5,20) BTCUSDT 1m". */
+export function backtestLabel(
+  run: Pick<ChatRun, 'strategy' | 'symbol' | 'interval'> & {
+    request: Pick<ChatRun['request'], 'strategyParams'>;
+  },
+): string {
+  const params = Object.values(run.request.strategyParams).join(',');
+  return `${run.strategy}(${params}) ${run.symbol} ${intervalName(run.interval)}`;
+}
+
+function rangeNote(run: ChatRun, bars?: number): string {
+  const params = Object.entries(run.request.strategyParams)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const span = `${fmtTime(run.request.from)} → ${fmtTime(run.request.to)} UTC`;
+  return [params, span, bars !== undefined ? `${bars.toLocaleString('en-US')} bars` : '']
+    .filter(Boolean)
+    .join(' · ');
+}
+
+const BAR_CELLS = 10;
+const STAGE_TEXT = {
+  queued: 'Waiting for a worker',
+  loading: 'Loading candles',
+  simulating: 'Simulating',
+  rendering: 'Drawing the chart',
+  done: 'Done',
+  failed: 'Failed',
+} as const;
+
+/** The one-line status of a run, posted once and edited as it moves on. */
+export function renderBacktestStatus(run: ChatRun): Reply {
+  const p = run.request.progress ?? { stage: 'queued' as const, pct: 0 };
+  const title = `Backtest #${run.id} ${run.status === 'running' ? 'running' : run.status}`;
+  if (run.status === 'failed') {
+    return { title, tone: 'error', blocks: [text(run.error ?? 'failed'), note(backtestLabel(run))] };
+  }
+  if (run.status === 'done') {
+    const secs = run.stats ? ` in ${(run.stats.elapsedMs / 1000).toFixed(1)} s` : '';
+    const bars = run.stats?.data.bars ?? p.bars;
+    return {
+      title,
+      tone: 'ok',
+      blocks: [
+        text(`${backtestLabel(run)}: ${bars?.toLocaleString('en-US') ?? '?'} bars${secs}. Results below.`),
+      ],
+    };
+  }
+  const filled = Math.round((p.pct / 100) * BAR_CELLS);
+  const bar = `${'▓'.repeat(filled)}${'░'.repeat(BAR_CELLS - filled)} ${Math.round(p.pct)}%`;
+  const what =
+    p.stage === 'simulating' && p.bars !== undefined
+      ? `Simulating ${p.bars.toLocaleString('en-US')} bars`
+      : STAGE_TEXT[p.stage];
+  return { title, tone: 'info', blocks: [text(`${what}… ${bar}`), note(backtestLabel(run))] };
+}
+
+function statNum(v: number | string | null | undefined, dp: number, suffix = '', signed = false): string {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (n === null || n === undefined || !Number.isFinite(n)) return 'n/a';
+  return `${signed && n >= 0 ? '+' : ''}${n.toFixed(dp)}${suffix}`;
+}
+
+/** A finished run for the chat that asked (or `/backtest last`): compact stats and the equity chart. */
+export function renderBacktestResult(run: ChatRun): Reply {
+  if (run.status === 'failed' || !run.stats) {
+    return {
+      title: `Backtest #${run.id} failed`,
+      tone: 'error',
+      blocks: [text(run.error ?? `Backtest #${run.id} is ${run.status}.`), note(backtestLabel(run))],
+    };
+  }
+  const s = run.stats.stats;
+  const money = (v: number | string | null | undefined): string =>
+    typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? fmtMoney(dec(v)) : 'n/a';
+  const rows: [string, string][] = [
+    ['Return', statNum(s.returnPct, 2, '%', true)],
+    ['Buy & hold', statNum(s.buyHoldReturnPct, 2, '%', true)],
+    ['Final equity', money(s.equityFinal)],
+    ['Max drawdown', statNum(s.maxDrawdownPct, 2, '%')],
+    ['Sharpe', statNum(s.sharpe, 2)],
+    ['Trades', statNum(s.trades, 0)],
+    ['Win rate', statNum(s.winRatePct, 1, '%')],
+    ['Profit factor', statNum(s.profitFactor, 2)],
+    ['Exposure', statNum(s.exposurePct, 1, '%')],
+  ];
+  return {
+    title: `Backtest #${run.id}: ${backtestLabel(run)}`,
+    tone: 'ok',
+    blocks: [
+      table(['Stat', { header: 'Value', align: 'right' }], rows),
+      note(rangeNote(run, run.stats.data.bars)),
+    ],
+    ...(run.chart
+      ? {
+          image: {
+            png: run.chart,
+            filename: `backtest-${run.id}.png`,
+            caption: `Backtest #${run.id} equity`,
+          },
+        }
+      : {}),
+  };
 }

@@ -84,13 +84,21 @@ export const alertSchema = z.discriminatedUnion('kind', [
     pendingApprovals: z.number().int().default(0),
   }),
   z.object({ kind: z.literal('heartbeat'), message: z.string(), lastTickAgoMs: z.number().int().optional() }),
+  /** A chat backtest moved on: the asker's status line is posted, or edited to the run's current state. */
+  z.object({ kind: z.literal('backtest-progress'), runId: z.number().int().positive(), stage: z.string() }),
+  /** A chat backtest finished (done or failed): its stats and chart, or the reason, go to the asker. */
+  z.object({ kind: z.literal('backtest-result'), runId: z.number().int().positive() }),
 ]);
 
 export type Alert = z.input<typeof alertSchema>;
 export type ParsedAlert = z.output<typeof alertSchema>;
 export type AlertKind = Alert['kind'];
+/** Kinds answered in the chat that asked (stored on the run), not routed by bosun.yaml. */
+export const ASKER_ALERT_KINDS = ['backtest-progress', 'backtest-result'] as const;
+export type AskerAlertKind = (typeof ASKER_ALERT_KINDS)[number];
+export type RoutedAlertKind = Exclude<AlertKind, AskerAlertKind>;
 
-/** bosun.yaml alerts.routes key for each kind. */
+/** bosun.yaml alerts.routes key for each routed kind. */
 export const ALERT_ROUTE = {
   fill: 'fills',
   'risk-denial': 'risk',
@@ -104,8 +112,8 @@ export const ALERT_ROUTE = {
   'approval-decided': 'approvals',
   digest: 'digest',
   heartbeat: 'system',
-} as const satisfies Record<AlertKind, string>;
-export type AlertRoute = (typeof ALERT_ROUTE)[AlertKind];
+} as const satisfies Record<RoutedAlertKind, string>;
+export type AlertRoute = (typeof ALERT_ROUTE)[RoutedAlertKind];
 
 const SEVERITY: Record<AlertKind, 'info' | 'warn' | 'critical'> = {
   fill: 'info',
@@ -120,6 +128,8 @@ const SEVERITY: Record<AlertKind, 'info' | 'warn' | 'critical'> = {
   'approval-decided': 'info',
   digest: 'info',
   heartbeat: 'warn',
+  'backtest-progress': 'info',
+  'backtest-result': 'info',
 };
 
 function defaultDedupeKey(a: Alert): string | undefined {
@@ -127,6 +137,9 @@ function defaultDedupeKey(a: Alert): string | undefined {
   if (a.kind === 'approval-request') return `approval-request:${a.approvalId}`;
   if (a.kind === 'approval-decided') return `approval-decided:${a.approvalId}`;
   if (a.kind === 'digest') return `digest:${a.day}`;
+  // Repeats of one stage (a retried job) and of the result add nothing.
+  if (a.kind === 'backtest-progress') return `backtest-progress:${a.runId}:${a.stage}`;
+  if (a.kind === 'backtest-result') return `backtest-result:${a.runId}`;
   return undefined;
 }
 
@@ -156,6 +169,10 @@ function titleOf(a: Alert): string {
       return `Daily digest ${a.day}`;
     case 'heartbeat':
       return 'Heartbeat';
+    case 'backtest-progress':
+      return `Backtest #${a.runId} ${a.stage}`;
+    case 'backtest-result':
+      return `Backtest #${a.runId} finished`;
   }
 }
 

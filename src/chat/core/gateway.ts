@@ -2,6 +2,7 @@
 // role check → confirmation → handler → audit. Adapters only map platform input here and render replies.
 import type { Clock } from '../../domain/clock.js';
 import { logger } from '../../platform/logger.js';
+import { metrics } from '../../platform/metrics.js';
 import { auditChat, toastOf, worstTone } from './chat-audit.js';
 import type { ChatInput, ChatResult } from './chat-input.js';
 import type { RoleSource } from './authz.js';
@@ -53,10 +54,21 @@ export class ChatCore {
 
   /** Never throws: infrastructure failures (database down) become a short apology, logged. */
   async handle(input: ChatInput): Promise<ChatResult> {
+    const started = performance.now();
+    const command = (input.text ?? '').trim().split(/\s+/)[0] ?? '';
     try {
-      return await this.handleUnsafe(input);
+      const r = await this.handleUnsafe(input);
+      const outcome = r.notice === 'Not authorised' || r.replies.length === 0 ? 'denied' : 'ok';
+      metrics.chatCommand(
+        input.platform,
+        input.callback !== undefined ? 'button' : command,
+        outcome,
+        performance.now() - started,
+      );
+      return r;
     } catch (e) {
       logger().error({ err: e instanceof Error ? e.message : String(e) }, 'chat input not handled');
+      metrics.chatCommand(input.platform, command, 'error', performance.now() - started);
       return { replies: [std.unavailableReply()], notice: 'Unavailable' };
     }
   }
