@@ -29,9 +29,13 @@ export async function startChatGateway(
   rt: Runtime,
   env: Env,
   config: BosunConfig,
-  opts: { prefix: string; consoleOutput?: NodeJS.WritableStream; mode?: 'paper' | 'live' } = {
-    prefix: 'bosun',
-  },
+  opts: {
+    prefix: string;
+    consoleOutput?: NodeJS.WritableStream;
+    mode?: 'paper' | 'live';
+    /** false: deliver no alerts here (a console client beside a running gateway). */
+    alertWorker?: boolean;
+  } = { prefix: 'bosun' },
 ): Promise<ChatGateway> {
   const chats: Partial<Record<ChatPlatform, string>> = {};
   if (env.telegramAlertChat) chats.telegram = env.telegramAlertChat;
@@ -88,35 +92,41 @@ export async function startChatGateway(
     closers.push(() => slack.stop());
   }
   // Alerts are delivered by the process that holds the chat connections.
-  const conn = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
-  conn.on('error', () => {});
   const pacer = new Pacer(rt.deps.clock);
-  const alerts = startWorkers({
-    connection: conn,
-    prefix: opts.prefix,
-    queues: ['alerts'],
-    handlers: {
-      'send-alert': (d) =>
-        sendAlert.process(
-          {
-            db: rt.deps.db,
-            clock: rt.deps.clock,
-            config,
-            sinks: gateway.sinks,
-            chats,
-            board: gateway.board,
-            pacer,
-            chartDir: join(env.dataDir, 'charts'),
-          },
-          d as PayloadOf<'send-alert'>,
-        ),
-    },
-  });
-  const stopSweeper = gateway.startSweeper(5_000);
+  const startAlertWorker = () => {
+    const conn = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
+    conn.on('error', () => {});
+    const workers = startWorkers({
+      connection: conn,
+      prefix: opts.prefix,
+      queues: ['alerts'],
+      handlers: {
+        'send-alert': (d) =>
+          sendAlert.process(
+            {
+              db: rt.deps.db,
+              clock: rt.deps.clock,
+              config,
+              sinks: gateway.sinks,
+              chats,
+              board: gateway.board,
+              pacer,
+              chartDir: join(env.dataDir, 'charts'),
+            },
+            d as PayloadOf<'send-alert'>,
+          ),
+      },
+    });
+    return async () => {
+      await workers.close();
+      conn.disconnect();
+    };
+  };
+  const stopAlerts = opts.alertWorker === false ? null : startAlertWorker();
+  const stopSweeper = opts.alertWorker === false ? () => {} : gateway.startSweeper(5_000);
   rt.shutdown.add('chat', async () => {
     stopSweeper();
-    await alerts.close();
-    conn.disconnect();
+    await stopAlerts?.();
     for (const c of closers.reverse()) await c();
   });
   return {

@@ -13,6 +13,7 @@ import { runSimCli } from '../exchange/sim/index.js';
 import { BACKTEST_HELP } from '../backtest/index.js';
 import { runBacktestCommand } from './backtest.js';
 import { DEMO_HELP, runDemo } from './demo.js';
+import { CONSOLE_HELP, runConsoleCommand } from './console.js';
 import { USERS_HELP, runUsersCli } from './users.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
@@ -57,7 +58,7 @@ const COMMANDS: Record<string, Handler> = {
   doctor: { help: DOCTOR_HELP, run: (_a, io, env) => runDoctor(env(), io) },
   start: { help: START_HELP, run: (a, io, env) => runStart(a, io, env()) },
   demo: { help: DEMO_HELP, run: (a, io, env) => runDemo(a, io, env()) },
-  console: notYet('console', 'Terminal chat client for a running bot.'),
+  console: { help: CONSOLE_HELP, run: (_a, io, env) => runConsoleCommand(io, env()) },
   sim: { help: SIM_HELP, run: (a) => runSimCli(a) },
   backtest: { help: BACKTEST_HELP, run: (a, io, env) => runBacktestCommand(a, io, env) },
   keys: {

@@ -44,7 +44,8 @@ export type Role = (typeof ROLES)[number];
 export interface RuntimeOptions {
   env: Env;
   config: BosunConfig;
-  role: Role;
+  /** `client`: database, queues and exchange only (the `bosun console` of a running bot). */
+  role: Role | 'client';
   queues?: readonly QueueName[];
   prefix?: string;
   clock?: Clock;
