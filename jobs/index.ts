@@ -29,6 +29,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'run-backtest': QUEUES.backtests,
   'expire-approvals': QUEUES.reconcile,
   'snapshot-equity': QUEUES.reconcile,
+  'send-digest': QUEUES.reconcile,
+  heartbeat: QUEUES.reconcile,
 };
 
 /** Repeating jobs (besides one tick fallback per strategy instance). */

@@ -27,6 +27,7 @@ import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } f
 import { openExchange, type ExchangeHandle } from './exchange-factory.js';
 import { createAlertNotifier } from '../chat/core/alert-notifier.js';
 import { backtestHandler } from '../../jobs/run-backtest.js';
+import { checkHeartbeat, sendDigest } from '../../jobs/digest.js';
 import { bybitCandleSource } from './bybit-candles.js';
 import { metrics, observeQueues, stopObservingQueues } from '../platform/metrics.js';
 import { embeddedDir } from './migrate.js';
@@ -171,6 +172,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         ),
         alerts: queues.alerts,
       }),
+      'send-digest': () =>
+        sendDigest({ db: deps.db, clock: deps.clock, config: o.config, alerts: queues.alerts }),
+      heartbeat: () =>
+        checkHeartbeat({ db: deps.db, clock: deps.clock, config: o.config, alerts: queues.alerts }),
       ...o.extraHandlers?.(deps),
     };
     const workerConn = new Redis(o.env.redisUrl, { maxRetriesPerRequest: null });
@@ -195,6 +200,17 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         { name: s.job, data: s.data },
       );
     }
+    // The daily digest at the operator's hour, in the operator's timezone; the heartbeat every minute.
+    await queues.reconcile.upsertJobScheduler(
+      'daily-digest',
+      { pattern: `0 ${o.config.alerts.digestHour} * * *`, tz: o.config.alerts.timezone },
+      { name: 'send-digest', data: {} },
+    );
+    await queues.reconcile.upsertJobScheduler(
+      'heartbeat',
+      { every: 60_000 },
+      { name: 'heartbeat', data: {} },
+    );
     for (const inst of await listStrategyInstances(db.db)) {
       const id = `tick-${inst.id}`;
       if (!inst.enabled) {

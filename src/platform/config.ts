@@ -84,7 +84,20 @@ const alerts = z
       })
       .prefault({}),
     digestHour: z.number().int().min(0).max(23).default(8),
-    timezone: z.string().default('UTC'),
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine(
+        (tz) => {
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected an IANA timezone like "UTC" or "Europe/Berlin"' },
+      ),
     heartbeatMinutes: z.number().int().min(1).default(30),
   })
   .prefault({});

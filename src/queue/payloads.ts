@@ -27,6 +27,8 @@ export const PAYLOADS = {
   'run-backtest': backtestPayload,
   'expire-approvals': expireApprovalsPayload,
   'snapshot-equity': snapshotEquityPayload,
+  'send-digest': z.strictObject({}),
+  heartbeat: z.strictObject({}),
 } as const;
 
 export type JobName = keyof typeof PAYLOADS;
