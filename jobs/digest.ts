@@ -59,8 +59,8 @@ export async function sendDigest(deps: DigestDeps): Promise<boolean> {
 }
 
 /**
- * Alert when a running strategy is overdue: the candle after its last processed one closed more than
- * alerts.heartbeatMinutes ago and still nothing ticked. Once per silent stretch (deduplicated).
+ * Alert when a running strategy is overdue: two of its intervals plus alerts.heartbeatMinutes have passed
+ * since it last processed a candle (or started). Once per silent stretch (deduplicated).
  */
 export async function checkHeartbeat(deps: DigestDeps): Promise<boolean> {
   const rows = await deps.db
@@ -72,7 +72,8 @@ export async function checkHeartbeat(deps: DigestDeps): Promise<boolean> {
   const stale: string[] = [];
   let worst = 0;
   for (const r of rows) {
-    const since = r.lastCandleTime ?? r.createdAt.getTime();
+    // The last time it ticked (or was started): candle open times may be replayed history.
+    const since = r.updatedAt.getTime();
     const overdue = now - (since + 2 * intervalMs(r.interval, since));
     if (overdue > limitMs) {
       stale.push(`${r.id} (${Math.round(overdue / 60_000)} min)`);
@@ -81,7 +82,7 @@ export async function checkHeartbeat(deps: DigestDeps): Promise<boolean> {
   }
   if (stale.length === 0) return false;
   const message = `No tick for: ${stale.join(', ')}. Check the workers, the scheduler and the exchange stream.`;
-  const key = rows.map((r) => `${r.id}@${r.lastCandleTime ?? 'none'}`).join(',');
+  const key = rows.map((r) => `${r.id}@${r.updatedAt.getTime()}`).join(',');
   const r = await raiseAlert(
     deps.db,
     deps.alerts,

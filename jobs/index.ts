@@ -27,6 +27,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   reconcile: QUEUES.reconcile,
   'send-alert': QUEUES.alerts,
   'run-backtest': QUEUES.backtests,
+  'backtest-sweep': QUEUES.backtests,
   'expire-approvals': QUEUES.reconcile,
   'snapshot-equity': QUEUES.reconcile,
   'send-digest': QUEUES.reconcile,

@@ -5,6 +5,8 @@ import { tryDec } from '../domain/decimal.js';
 import { UsageError } from '../platform/errors.js';
 import { isStrategyName, STRATEGY_NAMES } from '../strategies/registry.js';
 import { parseTime } from './data-cells.js';
+import { parseSweepSpec, type SweepAxis } from './sweep-grid.js';
+import { parseRankKey, type RankKey } from './sweep-rank.js';
 import { COMPAT_MODES, FILL_MODES, type CompatMode, type FillMode } from './options.js';
 
 export const BACKTEST_HELP = `usage: bosun backtest --data SRC --strategy NAME [options]
@@ -34,6 +36,14 @@ Runs a strategy over historical candles with a simulated broker and prints its s
   --json                print one JSON document on stdout instead of the summary
   --chart FILE.png      write an equity and drawdown chart (1200×800 PNG)
   --trades FILE.csv     write the closed trades as CSV
+  --sweep NAME=A..B[:STEP] | NAME=v1,v2,…
+                        sweep a param over integers A to B (STEP default 1) or listed values;
+                        repeatable: every combination runs as a job on the backtests queue
+                        (a running bot's workers, else local ones) and a ranked table is printed;
+                        combinations the strategy rejects (e.g. fast ≥ slow) are skipped.
+                        --chart and --trades then describe the best run
+  --rank-by STAT        rank sweep runs by this stat, highest first (default returnPct)
+  --top N               show the N best sweep runs (default 10)
   --help                this text
 
 Exit status: 0 done, 1 bad data or an output file that cannot be written, 2 usage error.`;
@@ -57,6 +67,10 @@ export interface BacktestRequest {
   json: boolean;
   chart?: string;
   trades?: string;
+  /** Swept params, in flag order; empty for a single run. */
+  sweeps: SweepAxis[];
+  rankBy: RankKey;
+  top: number;
   help: boolean;
 }
 
@@ -79,6 +93,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   chart: { type: 'string' },
   trades: { type: 'string' },
+  sweep: { type: 'string', multiple: true },
+  'rank-by': { type: 'string' },
+  top: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -148,6 +165,10 @@ export function parseBacktestArgs(argv: string[]): BacktestRequest {
     if (eq <= 0) throw new UsageError(`--param expects name=value (e.g. fast=10), got "${p}"`);
     params[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
+  const sweeps = ((values.sweep as string[] | undefined) ?? []).map(parseSweepSpec);
+  const top = str('top');
+  if (top !== undefined && !/^[1-9]\d*$/.test(top.trim()))
+    throw new UsageError(`--top must be a positive integer, got "${top}"`);
   const from = timeFlag('from', str('from'), false);
   const to = timeFlag('to', str('to'), true);
   if (from !== undefined && to !== undefined && from > to)
@@ -171,6 +192,9 @@ export function parseBacktestArgs(argv: string[]): BacktestRequest {
     json: values.json === true,
     chart: str('chart'),
     trades: str('trades'),
+    sweeps,
+    rankBy: parseRankKey(str('rank-by')),
+    top: top === undefined ? 10 : Number(top),
     help,
   };
 }

@@ -1,5 +1,6 @@
 // `bosun backtest`: load candles, run the strategy, print a summary or the JSON document, and write
 // the chart and trades files. Returns the exit status: 0 ok, 1 bad data or output, 2 usage.
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { UsageError } from '../platform/errors.js';
@@ -11,6 +12,15 @@ import { BacktestOptionError } from './options.js';
 import { runBacktest, type BacktestResult } from './run-backtest.js';
 import { loadCandles, type CandleSources } from './source.js';
 import { textSummary, toJsonDocument, tradesCsv } from './report.js';
+import {
+  executeSweep,
+  inProcessExecutor,
+  planSweep,
+  rerunBest,
+  SweepFailure,
+  type SweepExecutor,
+  type SweepPlan,
+} from './sweep.js';
 
 export interface BacktestCliIo {
   stdout: NodeJS.WritableStream;
@@ -20,6 +30,10 @@ export interface BacktestCliIo {
 export interface BacktestCliDeps {
   /** `prefix:` sources wired by the composition root, e.g. { bybit: … }. */
   sources?: CandleSources;
+  /** Runs `--sweep` tasks (BullMQ jobs, wired by the composition root); default: this process, in turn. */
+  sweepExecutor?: SweepExecutor;
+  /** Names the sweep's jobs; default random. */
+  sweepId?: string;
 }
 
 /** Runs at or above this size report progress on stderr. */
@@ -93,6 +107,16 @@ export async function runBacktestCli(
     return 0;
   }
 
+  let plan: SweepPlan | null = null;
+  if (req.sweeps.length) {
+    try {
+      plan = planSweep(req);
+    } catch (e) {
+      if (e instanceof UsageError) return fail(2, e.message);
+      throw e;
+    }
+  }
+
   const t0 = performance.now();
   let series: CandleSeries;
   try {
@@ -106,6 +130,8 @@ export async function runBacktestCli(
   const progress = series.length >= PROGRESS_BARS || loadedMs >= PROGRESS_MS;
   if (progress)
     say(io.stderr, `bosun backtest: loaded ${series.length} bars in ${(loadedMs / 1000).toFixed(2)} s`);
+
+  if (plan) return runSweep(req, plan, series, io, deps, t0);
 
   let result: BacktestResult;
   const t1 = performance.now();
@@ -123,6 +149,22 @@ export async function runBacktestCli(
 
   const problems: string[] = [];
   const notes: string[] = [];
+  await writeFiles(req, result, problems, notes);
+
+  if (req.json) say(io.stdout, JSON.stringify(toJsonDocument(result, req.data, elapsed)));
+  else say(io.stdout, textSummary(result, req.data, elapsed));
+  // With --json, stdout carries exactly one document: notes go to stderr.
+  for (const n of notes) say(req.json ? io.stderr : io.stdout, n);
+  for (const p of problems) say(io.stderr, `bosun backtest: ${p}`);
+  return problems.length ? 1 : 0;
+}
+
+async function writeFiles(
+  req: BacktestRequest,
+  result: BacktestResult,
+  problems: string[],
+  notes: string[],
+): Promise<void> {
   if (req.trades) {
     const err = await writeOutput(req.trades, tradesCsv(result), 'trades');
     if (err) problems.push(err);
@@ -139,11 +181,34 @@ export async function runBacktestCli(
       problems.push(`chart failed: ${(e as Error).message}`);
     }
   }
+}
 
-  if (req.json) say(io.stdout, JSON.stringify(toJsonDocument(result, req.data, elapsed)));
-  else say(io.stdout, textSummary(result, req.data, elapsed));
-  // With --json, stdout carries exactly one document: notes go to stderr.
-  for (const n of notes) say(req.json ? io.stderr : io.stdout, n);
+/** `--sweep`: fan out, rank, print; the chart and trades files are the best run's. */
+async function runSweep(
+  req: BacktestRequest,
+  plan: SweepPlan,
+  series: CandleSeries,
+  io: BacktestCliIo,
+  deps: BacktestCliDeps,
+  t0: number,
+): Promise<number> {
+  const executor = deps.sweepExecutor ?? inProcessExecutor(series);
+  const sweepId = deps.sweepId ?? randomBytes(6).toString('hex');
+  let out;
+  try {
+    out = await executeSweep(req, plan, series, executor, io, sweepId, t0);
+  } catch (e) {
+    if (e instanceof SweepFailure) {
+      say(io.stderr, `bosun backtest: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (req.chart || req.trades) await writeFiles(req, rerunBest(req, plan, series, out.best), problems, notes);
+  say(io.stdout, req.json ? JSON.stringify(out.json) : out.text);
+  for (const n of notes) say(req.json ? io.stderr : io.stdout, `best run's ${n}`);
   for (const p of problems) say(io.stderr, `bosun backtest: ${p}`);
   return problems.length ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { backtestCommand } from '../../commands/backtest.js';
 import { buildGateway, bootstrapAdminsFromEnv, type Gateway } from '../chat/build.js';
 import { ConsoleSink } from '../chat/console/index.js';
 import type { ChatPlatform } from '../chat/core/reply.js';
+import type { HealthProbe } from '../chat/core/command.js';
 import { Pacer } from '../chat/core/pacer.js';
 import { SlackAdapter } from '../chat/slack/index.js';
 import { TelegramAdapter } from '../chat/telegram/index.js';
@@ -19,6 +20,37 @@ import type { PayloadOf } from '../queue/payloads.js';
 import type { Runtime } from './runtime.js';
 
 export const VERSION = '0.1.0';
+
+/** What /status and /health show about the machinery: queues (depth) and the exchange (clock). */
+export function healthProbes(rt: Runtime): HealthProbe[] {
+  return [
+    {
+      name: 'queues',
+      probe: async () => {
+        let waiting = 0;
+        let failed = 0;
+        for (const q of [rt.queues.ticks, rt.queues.orders, rt.queues.alerts]) {
+          const c = await q.getJobCounts('waiting', 'failed');
+          waiting += c.waiting ?? 0;
+          failed += c.failed ?? 0;
+        }
+        return { ok: waiting < 1000, detail: `${waiting} waiting, ${failed} failed` };
+      },
+    },
+    {
+      name: 'exchange',
+      probe: async () => {
+        const t0 = Date.now();
+        const server = await rt.deps.exchange.serverTime();
+        const skew = Math.round(server - (t0 + Date.now()) / 2);
+        return {
+          ok: Math.abs(skew) < 1000,
+          detail: `reachable in ${Date.now() - t0} ms, clock skew ${skew} ms`,
+        };
+      },
+    },
+  ];
+}
 
 export interface ChatGateway {
   gateway: Gateway;
@@ -55,6 +87,7 @@ export async function startChatGateway(
     services: createTradingServices(rt.deps),
     chats,
     alertsQueue: rt.queues.alerts,
+    health: healthProbes(rt),
     extraCommands: [backtestCommand({ enqueue: (job, data, id) => rt.enqueue(job, data, id) })],
   });
   const closers: (() => Promise<void>)[] = [];

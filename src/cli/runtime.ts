@@ -28,6 +28,7 @@ import { openExchange, type ExchangeHandle } from './exchange-factory.js';
 import { createAlertNotifier } from '../chat/core/alert-notifier.js';
 import { backtestHandler } from '../../jobs/run-backtest.js';
 import { checkHeartbeat, sendDigest } from '../../jobs/digest.js';
+import { backtestSweepHandler } from '../../jobs/backtest-sweep.js';
 import { bybitCandleSource } from './bybit-candles.js';
 import { metrics, observeQueues, stopObservingQueues } from '../platform/metrics.js';
 import { embeddedDir } from './migrate.js';
@@ -171,6 +172,16 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
           () => deps.clock.now(),
         ),
         alerts: queues.alerts,
+      }),
+      'backtest-sweep': backtestSweepHandler({
+        sources: {
+          bybit: bybitCandleSource(
+            deps.exchange,
+            deps.db,
+            (l) => log.info(l),
+            () => deps.clock.now(),
+          ),
+        },
       }),
       'send-digest': () =>
         sendDigest({ db: deps.db, clock: deps.clock, config: o.config, alerts: queues.alerts }),

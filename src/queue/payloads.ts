@@ -15,6 +15,28 @@ export const reconcilePayload = z.strictObject({
 export const alertPayload = z.strictObject({ alertId: z.number().int().positive() });
 export const backtestPayload = z.strictObject({ runId: z.number().int().positive() });
 
+/** One run of a `bosun backtest --sweep` grid: a file path or `prefix:spec` source, never credentials. */
+export const backtestSweepPayload = z.strictObject({
+  sweepId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  n: z.number().int().nonnegative(),
+  data: z.string().min(1),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+  strategy: z.string().min(1),
+  params: z.record(z.string(), z.number()),
+  options: z.strictObject({
+    cash: z.string().optional(),
+    commission: z.string().optional(),
+    commissionFixed: z.string().optional(),
+    spread: z.string().optional(),
+    slippageBps: z.string().optional(),
+    qtyStep: z.string().optional(),
+    minNotional: z.string().optional(),
+    compat: z.enum(['backtesting.py']).nullable(),
+    fill: z.enum(['open', 'close']),
+  }),
+});
+
 export const expireApprovalsPayload = z.strictObject({});
 export const snapshotEquityPayload = z.strictObject({});
 
@@ -25,6 +47,7 @@ export const PAYLOADS = {
   reconcile: reconcilePayload,
   'send-alert': alertPayload,
   'run-backtest': backtestPayload,
+  'backtest-sweep': backtestSweepPayload,
   'expire-approvals': expireApprovalsPayload,
   'snapshot-equity': snapshotEquityPayload,
   'send-digest': z.strictObject({}),

@@ -55,6 +55,7 @@ describe('daily digest and heartbeat', () => {
       category: 'linear',
       interval: '1',
       lastCandleTime: now - 30 * 60_000,
+      updatedAt: new Date(now - 30 * 60_000),
     });
     const deps = { db: db.db, clock: { now: () => now }, config, alerts: queue };
     expect(await checkHeartbeat(deps)).toBe(true);

@@ -74,7 +74,8 @@ export async function setPaused(db: Db, target: string | 'all', paused: boolean)
 export async function advanceCandle(tx: Db, id: string, candleTime: number): Promise<boolean> {
   const rows = await tx
     .update(strategyInstances)
-    .set({ lastCandleTime: candleTime })
+    // updatedAt doubles as "last ticked" for the heartbeat (candle times may be replayed history).
+    .set({ lastCandleTime: candleTime, updatedAt: sql`now()` })
     .where(
       sql`${strategyInstances.id} = ${id} and (${strategyInstances.lastCandleTime} is null or ${strategyInstances.lastCandleTime} < ${candleTime})`,
     )

@@ -1,0 +1,194 @@
+// `bosun backtest --sweep`: plan the grid, hand one task per combination to an executor (BullMQ jobs in
+// production, a plain loop otherwise), rank what comes back and print the table or the JSON document.
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../platform/errors.js';
+import { getStrategy } from '../strategies/registry.js';
+import type { StrategyParams } from '../strategies/types.js';
+import type { CandleSeries } from './candles.js';
+import type { BacktestRequest } from './cli-args.js';
+import { OPTION_FLAGS } from './cli-args.js';
+import { BacktestOptionError, resolveOptions, type CompatMode, type FillMode } from './options.js';
+import { runBacktest, type BacktestResult } from './run-backtest.js';
+import { buildGrid, SWEEP_FORMS, type SweepGrid } from './sweep-grid.js';
+import { rankedTable, rankRuns, statsJson, type SweepJson, type SweepRunResult } from './sweep-rank.js';
+
+/** Broker options as decimal strings, exactly as the flags gave them (a job payload is JSON). */
+export interface SweepOptions {
+  cash?: string;
+  commission?: string;
+  commissionFixed?: string;
+  spread?: string;
+  slippageBps?: string;
+  qtyStep?: string;
+  minNotional?: string;
+  compat: CompatMode | null;
+  fill: FillMode;
+}
+
+/** One combination to run: everything a worker in another process needs, and no secrets. */
+export interface SweepTask {
+  sweepId: string;
+  n: number;
+  /** An absolute file path or a `prefix:spec` source such as bybit:BTCUSDT:60. */
+  data: string;
+  from?: number;
+  to?: number;
+  strategy: string;
+  params: StrategyParams;
+  options: SweepOptions;
+}
+
+export interface SweepExecutor {
+  /** Runs every task, calling `onDone` after each; rejects with SweepFailure when a run cannot finish. */
+  run(tasks: readonly SweepTask[], onDone: (done: number) => void): Promise<SweepRunResult[]>;
+}
+
+/** A sweep that cannot complete (Redis down, a run failed): its message is shown as is, exit status 1. */
+export class SweepFailure extends Error {
+  override readonly name = 'SweepFailure';
+}
+
+export interface SweepPlan {
+  readonly grid: SweepGrid;
+  readonly options: SweepOptions;
+}
+
+export function optionsOf(req: BacktestRequest): SweepOptions {
+  const o: SweepOptions = { compat: req.compat, fill: req.fill };
+  for (const k of [
+    'cash',
+    'commission',
+    'commissionFixed',
+    'spread',
+    'slippageBps',
+    'qtyStep',
+    'minNotional',
+  ] as const) {
+    const v = req[k];
+    if (v !== undefined) o[k] = v;
+  }
+  return o;
+}
+
+/** Every usage mistake (names, grid size, options, nothing left to run) before any candle is loaded. */
+export function planSweep(req: BacktestRequest): SweepPlan {
+  const options = optionsOf(req);
+  try {
+    resolveOptions(options);
+  } catch (e) {
+    if (e instanceof BacktestOptionError) {
+      throw new UsageError(`${OPTION_FLAGS[e.option] ?? e.option}: ${e.message.replace(/^\w+ /, '')}`);
+    }
+    throw e;
+  }
+  const grid = buildGrid(getStrategy(req.strategy), req.sweeps, req.params);
+  if (grid.combos.length === 0) {
+    throw new UsageError(
+      `--sweep: the strategy rejects every combination (${grid.firstSkip ?? 'no values'}); accepted forms: ${SWEEP_FORMS}`,
+    );
+  }
+  return { grid, options };
+}
+
+/** One task's run on candles already loaded: what both the job processor and the local loop call. */
+export function runSweepTask(series: CandleSeries, task: SweepTask): SweepRunResult {
+  const r = runBacktest(series, task.strategy, task.params, task.options);
+  return { n: task.n, params: r.params, stats: statsJson(r.stats) };
+}
+
+/** The executor without Redis: every task in this process, one after another. */
+export function inProcessExecutor(series: CandleSeries): SweepExecutor {
+  return {
+    run: async (tasks, onDone) =>
+      tasks.map((t, i) => {
+        const r = runSweepTask(series, t);
+        onDone(i + 1);
+        return r;
+      }),
+  };
+}
+
+export function dataSpec(data: string): string {
+  return /^[a-z][a-z0-9-]+:/.test(data) || isAbsolute(data) ? data : resolve(data);
+}
+
+export function sweepTasks(req: BacktestRequest, plan: SweepPlan, sweepId: string): SweepTask[] {
+  const data = dataSpec(req.data);
+  return plan.grid.combos.map((params, n) => ({
+    sweepId,
+    n,
+    data,
+    ...(req.from !== undefined ? { from: req.from } : {}),
+    ...(req.to !== undefined ? { to: req.to } : {}),
+    strategy: req.strategy,
+    params,
+    options: plan.options,
+  }));
+}
+
+export interface SweepIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Progress on stderr at most once a second, and always the last one. */
+function progressPrinter(io: SweepIo, total: number): (done: number) => void {
+  let last = performance.now();
+  return (done) => {
+    const now = performance.now();
+    if (done < total && now - last < 1000) return;
+    last = now;
+    io.stderr.write(`bosun backtest: sweep ${done}/${total} runs done\n`);
+  };
+}
+
+export interface SweepOutput {
+  json: SweepJson;
+  best: SweepRunResult;
+  text: string;
+}
+
+/** Run the plan through the executor and build both outputs; SweepFailure propagates. */
+export async function executeSweep(
+  req: BacktestRequest,
+  plan: SweepPlan,
+  series: CandleSeries,
+  executor: SweepExecutor,
+  io: SweepIo,
+  sweepId: string,
+  startedAt: number,
+): Promise<SweepOutput> {
+  const tasks = sweepTasks(req, plan, sweepId);
+  const results = await executor.run(tasks, progressPrinter(io, tasks.length));
+  const ranked = rankRuns(results, req.rankBy).slice(0, req.top);
+  const best = ranked[0];
+  if (!best) throw new SweepFailure('the sweep returned no results');
+  const { grid } = plan;
+  const json: SweepJson = {
+    strategy: req.strategy,
+    data: { source: req.data, bars: series.length },
+    sweep: Object.fromEntries(req.sweeps.map((a) => [a.name, [...a.values]])),
+    fixed: { ...req.params },
+    rankBy: req.rankBy,
+    runs: results.length,
+    skipped: grid.skipped,
+    ranked: ranked.map((r) => ({ params: r.params, stats: r.stats })),
+    elapsedMs: Math.round(performance.now() - startedAt),
+  };
+  const skipped = grid.skipped
+    ? `; ${grid.skipped} combination${grid.skipped === 1 ? '' : 's'} skipped (e.g. ${grid.firstSkip})`
+    : '';
+  const head = `${req.strategy} on ${req.data}: ${results.length} runs in ${(json.elapsedMs / 1000).toFixed(2)} s${skipped}; top ${ranked.length} by ${req.rankBy}`;
+  const text = `${head}\n${rankedTable(ranked, req.sweeps, req.rankBy)}`;
+  return { json, best, text };
+}
+
+/** The best run again, here, for its chart and trades (a job returns statistics only). */
+export function rerunBest(
+  req: BacktestRequest,
+  plan: SweepPlan,
+  series: CandleSeries,
+  best: SweepRunResult,
+): BacktestResult {
+  return runBacktest(series, req.strategy, best.params, plan.options);
+}
