@@ -79,20 +79,22 @@ export async function proposeIntent(
       message: `${proposal.symbol} (${proposal.category}) is not listed on the exchange`,
     };
   }
-  const market = await marketView(deps, proposal.category, proposal.symbol);
-  await refreshBalances(deps);
+  // Independent reads in parallel: they are most of a proposal's latency.
+  const [market, , overrides, state] = await Promise.all([
+    marketView(deps, proposal.category, proposal.symbol),
+    refreshBalances(deps),
+    riskOverrides(deps.db),
+    getTradingState(deps.db),
+  ]);
   const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
-  let portfolio = await loadPortfolioView(deps, marks);
-  if (meta.assumeFlat) {
-    portfolio = {
-      ...portfolio,
-      positions: portfolio.positions.filter(
-        (p) => !(p.symbol === proposal.symbol && p.category === proposal.category),
-      ),
-    };
-  }
-  const limits = limitsFromConfig(deps.config.risk, await riskOverrides(deps.db));
-  const tradingState = (await getTradingState(deps.db)).state;
+  // The entry leg of a reversal is judged as if the exit had already flattened the position.
+  const portfolio = await loadPortfolioView(
+    deps,
+    marks,
+    meta.assumeFlat ? { symbol: proposal.symbol, category: proposal.category } : undefined,
+  );
+  const limits = limitsFromConfig(deps.config.risk, overrides);
+  const tradingState = state.state;
   const decision: RiskDecision = evaluateRisk({
     proposal,
     instrument,

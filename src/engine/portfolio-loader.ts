@@ -73,18 +73,27 @@ async function closedTrades(deps: EngineDeps): Promise<ClosedTrade[]> {
 export async function loadPortfolioView(
   deps: EngineDeps,
   extraMarks: ReadonlyMap<string, Decimal> = new Map(),
+  exclude?: { symbol: string; category: Category },
 ): Promise<PortfolioView> {
-  const positions = (await listPositions(deps.db)).filter((p) => !p.size.isZero());
+  const positions = (await listPositions(deps.db)).filter(
+    (p) => !p.size.isZero() && !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
+  );
   const marks = new Map(extraMarks);
-  for (const p of positions) {
-    if (marks.has(p.symbol)) continue;
-    try {
-      const m = await marketView(deps, p.category as Category, p.symbol);
-      marks.set(p.symbol, m.markPrice ?? m.lastPrice);
-    } catch {
-      // An unknown mark is valued at entry and reported in missingMarks.
-    }
-  }
+  const missing = [
+    ...new Set(positions.filter((p) => !marks.has(p.symbol)).map((p) => p.category as Category)),
+  ];
+  // One ticker call per category, not one per position.
+  await Promise.all(
+    missing.map(async (category) => {
+      try {
+        for (const t of await deps.exchange.tickers(category)) {
+          if (!marks.has(t.symbol)) marks.set(t.symbol, t.markPrice ?? t.lastPrice);
+        }
+      } catch {
+        // An unknown mark is valued at entry and reported in missingMarks.
+      }
+    }),
+  );
   const balances = await listBalances(deps.db);
   return buildPortfolioView({
     balances: balances.map((b) => ({ coin: b.coin, walletBalance: b.walletBalance, available: b.available })),
