@@ -14,6 +14,7 @@ import { BACKTEST_HELP } from '../backtest/index.js';
 import { runBacktestCommand } from './backtest.js';
 import { DEMO_HELP, runDemo } from './demo.js';
 import { CONSOLE_HELP, runConsoleCommand } from './console.js';
+import { EXPORT_HELP, runExportCli } from './export.js';
 import { USERS_HELP, runUsersCli } from './users.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
@@ -43,16 +44,6 @@ Run \`bosun <command> --help\` for a command's options.`;
 
 type Handler = { help: string; run: (args: string[], io: CliIo, env: () => Env) => Promise<number> };
 
-function notYet(name: string, what: string): Handler {
-  return {
-    help: `usage: bosun ${name}\n\n${what}`,
-    run: async (_args, io) => {
-      line(io.stderr, `bosun ${name}: not available yet in this version`);
-      return 1;
-    },
-  };
-}
-
 const COMMANDS: Record<string, Handler> = {
   migrate: { help: MIGRATE_HELP, run: (_a, io, env) => runMigrate(env(), io) },
   doctor: { help: DOCTOR_HELP, run: (_a, io, env) => runDoctor(env(), io) },
@@ -67,7 +58,7 @@ const COMMANDS: Record<string, Handler> = {
   },
   users: { help: USERS_HELP, run: (a, io, env) => runUsersCli(a, io, env()) },
   audit: { help: AUDIT_HELP, run: (a, io, env) => runAuditCli(a, io, env()) },
-  export: notYet('export', 'Realized PnL per closed lot, for tax.'),
+  export: { help: EXPORT_HELP, run: (a, io, env) => runExportCli(a, io, env()) },
 };
 
 /** Levenshtein distance, for "did you mean". */
