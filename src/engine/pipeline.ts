@@ -193,11 +193,6 @@ export async function proposeIntent(
   return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
 }
 
-/** Decimal helper for callers that build proposals from chat input. */
-export function positive(d: Decimal | undefined): boolean {
-  return d !== undefined && d.gt(ZERO);
-}
-
 /**
  * Before an approved intent goes out: if the market moved more than the tolerance since the approval
  * request was priced, run risk again at today's price (re-size a notional request, re-check every

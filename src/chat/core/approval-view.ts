@@ -1,13 +1,13 @@
 // The approval request as a phone-sized message: what would be traded, what it risks, what it costs, and
 // how the votes stand. Reads only; the numbers come from the intent and its latest risk decision.
 import { dec, type Decimal } from '../../domain/decimal.js';
+import { TAKER_FEE } from '../../engine/pipeline.js';
 import type { ApprovalDetail } from '../../db/repos/views.js';
 import { approvalButtons } from './callback-data.js';
 import { fmtDuration, fmtMoney, fmtPct, fmtPrice, fmtQty, fmtTime } from './format.js';
 import { fields, note, type Reply } from './reply.js';
 
 /** Bybit's base taker fees, used when the risk decision does not carry a fee rate. */
-const DEFAULT_TAKER_FEE = { linear: dec('0.00055'), spot: dec('0.001') } as const;
 
 export interface ApprovalContext {
   /** Account equity in quote; null when unknown. */
@@ -66,7 +66,7 @@ export function renderApproval(d: ApprovalDetail, ctx: ApprovalContext): Reply {
   }
   if (notional) {
     const rate =
-      inputDec(inputs, 'feeRate') ?? DEFAULT_TAKER_FEE[intent.category === 'spot' ? 'spot' : 'linear'];
+      inputDec(inputs, 'feeRate') ?? dec(TAKER_FEE[intent.category === 'spot' ? 'spot' : 'linear']);
     rows.push(['Est. fees', fmtMoney(notional.mul(rate), 4)]);
   }
   if (qty && price) {
