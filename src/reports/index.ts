@@ -17,3 +17,4 @@ export { toCsv, CSV_COLUMNS } from './export-csv.js';
 export { toKoinlyCsv, KOINLY_COLUMNS } from './export-koinly.js';
 export type * from './types.js';
 export { coinsResolver, splitSymbol } from './coins.js';
+export * from './periods.js';
