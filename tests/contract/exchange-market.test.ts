@@ -1,27 +1,21 @@
 // Contract: market data through the ExchangePort (the Bybit adapter over bybit-api, against the simulator).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentError, createBybitExchange } from '../../src/exchange/bybit/index.js';
+import { PermanentError } from '../../src/exchange/bybit/index.js';
 import type { ExchangePort } from '../../src/exchange/port.js';
-import { type SimHandle, startSim } from '../../src/exchange/sim/index.js';
-import { createLogger } from '../../src/platform/logger.js';
+import type { SimHandle } from '../../src/exchange/sim/index.js';
+import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
 
 let sim: SimHandle;
 let ex: ExchangePort;
 
+let env: SimExchange;
+
 beforeAll(async () => {
-  sim = await startSim({ port: 0, speed: 0 });
-  ex = createBybitExchange({
-    env: 'sim',
-    restUrl: sim.restUrl,
-    wsUrl: sim.wsUrl,
-    key: 'sim-key',
-    secret: 'sim-secret',
-    logger: createLogger({ level: 'silent' }),
-  });
+  env = await startSimExchange();
+  ({ sim, ex } = env);
 });
 afterAll(async () => {
-  await ex.close();
-  await sim.close();
+  await env.close();
 });
 
 describe('ExchangePort market data (bybit adapter → simulator)', () => {

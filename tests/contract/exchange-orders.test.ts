@@ -1,10 +1,10 @@
 // Contract: order entry and order/fill reports through the ExchangePort (bybit adapter → simulator).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
-import { createBybitExchange, InvalidOrderError, orderLinkIdFor } from '../../src/exchange/bybit/index.js';
+import { InvalidOrderError, orderLinkIdFor } from '../../src/exchange/bybit/index.js';
 import type { ExchangePort } from '../../src/exchange/port.js';
-import { type SimHandle, startSim } from '../../src/exchange/sim/index.js';
-import { createLogger } from '../../src/platform/logger.js';
+import type { SimHandle } from '../../src/exchange/sim/index.js';
+import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
 
 let sim: SimHandle;
 let ex: ExchangePort;
@@ -12,20 +12,14 @@ let n = 0;
 const linkId = () => orderLinkIdFor(`orders-${++n}`);
 const PRICE = '60000';
 
+let env: SimExchange;
+
 beforeAll(async () => {
-  sim = await startSim({ port: 0, speed: 0 });
-  ex = createBybitExchange({
-    env: 'sim',
-    restUrl: sim.restUrl,
-    wsUrl: sim.wsUrl,
-    key: 'sim-key',
-    secret: 'sim-secret',
-    logger: createLogger({ level: 'silent' }),
-  });
+  env = await startSimExchange();
+  ({ sim, ex } = env);
 });
 afterAll(async () => {
-  await ex.close();
-  await sim.close();
+  await env.close();
 });
 beforeEach(async () => {
   sim.market.setPrice('BTCUSDT', PRICE);

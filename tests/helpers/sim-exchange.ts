@@ -1,0 +1,34 @@
+// The exchange contract suites' setup: the simulator on a random port and the real Bybit adapter on it.
+import { createBybitExchange, type BybitExchange } from '../../src/exchange/bybit/index.js';
+import { startSim, type SimHandle, type SimOptions } from '../../src/exchange/sim/index.js';
+import { createLogger } from '../../src/platform/logger.js';
+
+export interface SimExchange {
+  sim: SimHandle;
+  ex: BybitExchange;
+  close(): Promise<void>;
+}
+
+export function adapterFor(sim: SimHandle): BybitExchange {
+  return createBybitExchange({
+    env: 'sim',
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    key: 'sim-key',
+    secret: 'sim-secret',
+    logger: createLogger({ level: 'silent' }),
+  });
+}
+
+export async function startSimExchange(opts: SimOptions = {}): Promise<SimExchange> {
+  const sim = await startSim({ port: 0, speed: 0, ...opts });
+  const ex = adapterFor(sim);
+  return {
+    sim,
+    ex,
+    close: async () => {
+      await ex.close();
+      await sim.close();
+    },
+  };
+}
