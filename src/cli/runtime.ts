@@ -19,9 +19,9 @@ import type { Env } from '../platform/env.js';
 import { ConfigError } from '../platform/errors.js';
 import { logger } from '../platform/logger.js';
 import { describeRedisUrl, probeRedis } from '../queue/connection.js';
-import { jobId } from '../queue/enqueue.js';
+import { enqueue as enqueueJob, jobId } from '../queue/enqueue.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES, QUEUES, type QueueName } from '../queue/names.js';
-import type { JobName } from '../queue/payloads.js';
+import type { JobName, PayloadOf } from '../queue/payloads.js';
 import { Shutdown } from '../queue/shutdown.js';
 import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } from '../queue/workers.js';
 import { openExchange, type ExchangeHandle } from './exchange-factory.js';
@@ -115,12 +115,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         return;
       }
     }
-    await q.add(job, data, {
+    // The shared helper validates the payload against its schema (ids only, never secrets).
+    await enqueueJob(q, job, data as PayloadOf<typeof job>, {
       ...(id ? { jobId: id } : {}),
       attempts: 12,
       backoff: { type: 'exponential', delay: 250 },
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
     });
   }
 

@@ -1,7 +1,6 @@
 // Reconciliation: compare our orders, fills and positions with the exchange's and repair the drift —
 // on start, after every private-stream reconnect, and every minute. Drift is reported, never hidden.
-import { openOrders } from '../db/repos/orders.js';
-import { applyOrderEvent } from '../db/repos/orders.js';
+import { applyOrderEvent, openOrders } from '../db/repos/orders.js';
 import { stuckIntents, transitionIntent } from '../db/repos/intents.js';
 import { listPositions, overwritePositionSize, updateMarks } from '../db/repos/positions.js';
 import { snapshotEquity } from '../db/repos/account.js';
