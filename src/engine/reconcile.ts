@@ -4,7 +4,7 @@ import { applyOrderEvent, openOrders } from '../db/repos/orders.js';
 import { stuckIntents, transitionIntent } from '../db/repos/intents.js';
 import { listPositions, overwritePositionSize, updateMarks } from '../db/repos/positions.js';
 import { snapshotEquity } from '../db/repos/account.js';
-import { ZERO } from '../domain/decimal.js';
+import { ZERO, type Decimal } from '../domain/decimal.js';
 import { notFoundAtVenue } from '../domain/order.js';
 import type { Category } from '../domain/instrument.js';
 import type { EngineDeps } from './deps.js';
@@ -19,6 +19,32 @@ import { applyFillReport, applyOrderReport } from './reports.js';
 export const UNSEEN_GRACE_MS = 60_000;
 /** How far back executions are re-read on every pass. */
 export const EXECUTION_LOOKBACK_MS = 24 * 3_600_000;
+/** How long a position difference must hold before it counts as drift. */
+export const DRIFT_SETTLE_MS = 1_000;
+
+interface PositionDiff {
+  ours: Decimal;
+  venue: Decimal;
+  avgPrice: Decimal;
+}
+
+/** Linear symbols where our size differs from the exchange's (signed sizes). */
+async function positionDiffs(deps: EngineDeps): Promise<Map<string, PositionDiff>> {
+  const venue = await deps.exchange.positions();
+  const ours = await listPositions(deps.db);
+  const out = new Map<string, PositionDiff>();
+  const symbols = new Set([
+    ...venue.map((p) => p.symbol),
+    ...ours.filter((p) => p.category === 'linear').map((p) => p.symbol),
+  ]);
+  for (const symbol of symbols) {
+    const v = venue.find((p) => p.symbol === symbol);
+    const vSize = v ? (v.side === 'short' ? v.size.neg() : v.size) : ZERO;
+    const oSize = ours.find((p) => p.symbol === symbol && p.category === 'linear')?.size ?? ZERO;
+    if (!vSize.eq(oSize)) out.set(symbol, { ours: oSize, venue: vSize, avgPrice: v?.avgPrice ?? ZERO });
+  }
+  return out;
+}
 
 export interface ReconcileReport {
   ordersChecked: number;
@@ -82,22 +108,26 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
     for (const f of fills) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
   }
 
-  // 4. Linear positions: the exchange's size is the truth.
-  const venue = await deps.exchange.positions();
-  const ours = await listPositions(deps.db);
-  const symbols = new Set([
-    ...venue.map((p) => p.symbol),
-    ...ours.filter((p) => p.category === 'linear').map((p) => p.symbol),
-  ]);
-  for (const symbol of symbols) {
-    const v = venue.find((p) => p.symbol === symbol);
-    const vSize = v ? (v.side === 'short' ? v.size.neg() : v.size) : ZERO;
-    const o = ours.find((p) => p.symbol === symbol && p.category === 'linear');
-    const oSize = o?.size ?? ZERO;
-    if (!vSize.eq(oSize)) {
+  // 4. Linear positions: the exchange's size is the truth — but only for a difference that holds still.
+  //    A fill in flight (executed, not yet delivered) looks like drift for a moment; repairing it would
+  //    count that fill twice once it arrives. So compare twice, a settle interval apart.
+  const first = await positionDiffs(deps);
+  if (first.size > 0) {
+    await new Promise((r) => setTimeout(r, DRIFT_SETTLE_MS));
+    for (const category of ['linear'] as const) {
+      const recent = await deps.exchange.executions({
+        category,
+        startTime: now - EXECUTION_LOOKBACK_MS,
+        limit: 1000,
+      });
+      for (const f of recent) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
+    }
+    for (const [symbol, d] of await positionDiffs(deps)) {
+      const before = first.get(symbol);
+      if (!before || !before.ours.eq(d.ours) || !before.venue.eq(d.venue)) continue; // still moving
       const inst = await ensureInstrument(deps, 'linear', symbol);
-      await deps.db.transaction((tx) => overwritePositionSize(tx, inst, vSize, v?.avgPrice ?? ZERO));
-      out.positionDrift.push(`${symbol}: ours ${oSize.toFixed()}, exchange ${vSize.toFixed()}`);
+      await deps.db.transaction((tx) => overwritePositionSize(tx, inst, d.venue, d.avgPrice));
+      out.positionDrift.push(`${symbol}: ours ${d.ours.toFixed()}, exchange ${d.venue.toFixed()}`);
     }
   }
 
