@@ -36,6 +36,9 @@ const CANDLES = 100;
 const WARMUP = 5;
 /** Bybit allows 10 linear creates per second; spacing them keeps the adapter's limiter from ever waiting. */
 const CREATE_SPACING_MS = 110;
+/** A candle of the zigzag places two orders (exit, then entry): its iterations are paced on the window. */
+const CREATE_WINDOW_MS = 1_200;
+const CREATES_PER_WINDOW = 10;
 /** Time budgets per phase, so the whole run stays under a minute even on a busy machine. */
 const TRADE_BUDGET_MS = 15_000;
 const CANDLE_BUDGET_MS = 30_000;
@@ -46,11 +49,23 @@ const INSTANCE = 'bench-zigzag';
 class OrderLog {
   readonly created = new Map<string, number>();
   readonly arrivals: string[] = [];
+  /** Wall-clock arrival of each new order, for pacing below the adapter's create limit. */
+  readonly seenAt: number[] = [];
   onReport = (r: OrderReport): void => {
     if (!r.orderLinkId || this.created.has(r.orderLinkId)) return;
     this.created.set(r.orderLinkId, r.createdAt);
     this.arrivals.push(r.orderLinkId);
+    this.seenAt.push(Date.now());
   };
+  /** Wait until `n` more creates fit in Bybit's 10-per-second window (with a margin). */
+  async roomFor(n: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const recent = this.seenAt.filter((t) => now - t < CREATE_WINDOW_MS).length;
+      if (recent + n <= CREATES_PER_WINDOW) return;
+      await sleep(5);
+    }
+  }
 }
 
 /** Per-stage samples (ms) from BullMQ's own job timestamps; reported as medians. */
@@ -155,6 +170,7 @@ async function candles(rt: Runtime, sim: SimHandle, log: OrderLog, stages: Stage
   const second: number[] = [];
   let noOrder = 0;
   for (let i = 0; i < WARMUP + CANDLES && Date.now() < until; i++, start += 60_000) {
+    await log.roomFor(2);
     const before = log.arrivals.length;
     const t0 = Date.now();
     sim.market.pushCandle(SYMBOL, bar(start, i % 2 === 0, lo, hi));

@@ -39,6 +39,9 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** Index (0-based) of the migration that added fills.trade_pnl and positions.trade_base. */
+const TRADE_RESULTS_MIGRATION = 3;
+
 export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
@@ -80,6 +83,11 @@ export async function migrateDb(h: DbHandle): Promise<{ applied: number; total: 
     await migrate(h.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_DIR });
   }
   const after = await appliedMigrations(h.db);
+  // 0003 added stored trade results; a database with history gets them computed once, here.
+  if (before > 0 && before <= TRADE_RESULTS_MIGRATION && after > TRADE_RESULTS_MIGRATION) {
+    const { backfillTradeResults } = await import('./repos/trade-results.js');
+    await backfillTradeResults(h.db);
+  }
   return { applied: after - before, total: after };
 }
 

@@ -9,7 +9,7 @@ import {
   votesFor,
 } from '../db/repos/approvals.js';
 import { getIntent, lockIntent, transitionIntent } from '../db/repos/intents.js';
-import { repriceIfMoved } from './pipeline.js';
+import { repriceIfMoved } from './reprice.js';
 import type { EngineDeps } from './deps.js';
 import { metrics } from '../platform/metrics.js';
 import type { Actor, VoteOutcome } from './services.js';

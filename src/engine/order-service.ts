@@ -13,7 +13,12 @@ import {
   transitionIntent,
   type IntentRow,
 } from '../db/repos/intents.js';
-import { applyOrderEvent, createOrderRow, getOrderByLinkId } from '../db/repos/orders.js';
+import {
+  applyOrderEvent,
+  createSubmittedOrder,
+  getOrderByLinkId,
+  type OrderRow,
+} from '../db/repos/orders.js';
 import { getTradingState, setTradingState } from '../db/repos/trading-state.js';
 import type { OrderType } from '../domain/events.js';
 import { orderLinkIdFor } from '../domain/ids.js';
@@ -46,7 +51,11 @@ export function stateAllows(state: string, intent: Pick<IntentRow, 'source' | 'r
   return null;
 }
 
-async function exitLegPending(tx: Db, intent: IntentRow): Promise<boolean> {
+/** Whether a reversal's exit leg (same instance and candle) is still unfinished. */
+export async function exitLegPending(
+  tx: Db,
+  intent: Pick<IntentRow, 'strategyInstanceId' | 'candleTime'>,
+): Promise<boolean> {
   if (intent.strategyInstanceId === null || intent.candleTime === null) return false;
   const [exit] = await tx
     .select({ status: intents.status })
@@ -63,13 +72,20 @@ async function exitLegPending(tx: Db, intent: IntentRow): Promise<boolean> {
   );
 }
 
-type Prepared = { kind: 'send'; intent: IntentRow; orderLinkId: string } | SubmitResult;
+/** `order` is the row this call created; absent when an earlier attempt created it. */
+type Prepared = { kind: 'send'; intent: IntentRow; orderLinkId: string; order?: OrderRow } | SubmitResult;
 
 /** Phase 1, one transaction: check, write the order and its Submitted event, mark the intent submitted. */
 async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx): Promise<Prepared> => {
-    const intent = await lockIntent(tx, intentId);
+    // Sent together (postgres.js pipelines them on the transaction's connection); the reads run after
+    // the lock is granted, so they see whatever the lock holder committed.
+    const [intent, ts, decision] = await Promise.all([
+      lockIntent(tx, intentId),
+      getTradingState(tx),
+      latestRiskDecision(tx, intentId),
+    ]);
     if (!intent) return { kind: 'skipped', reason: `intent ${intentId} does not exist` };
     const orderLinkId = linkIdOf(intent);
     if (intent.status === 'submitted') return { kind: 'send', intent, orderLinkId };
@@ -79,41 +95,42 @@ async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
       // A reversal: the entry was sized for a flat position, so it waits until the exit has finished.
       throw new RetryLater(`intent ${intentId} waits for the exit leg of the same candle`);
     }
-    const ts = await getTradingState(tx);
     const blocked = stateAllows(ts.state, intent);
     if (blocked) {
       await transitionIntent(tx, intentId, ['approved'], 'failed', { reason: blocked });
       metrics.orderRejected('trading-halted');
       return { kind: 'denied', reason: blocked };
     }
-    const decision = await latestRiskDecision(tx, intentId);
     const qty = decision?.qty ?? intent.qty;
     if (!decision || decision.outcome !== 'approved' || !qty) {
       const reason = 'no approved risk decision with a size';
       await transitionIntent(tx, intentId, ['approved'], 'failed', { reason });
       return { kind: 'denied', reason };
     }
-    await claimKey(tx, `submit-order:${orderLinkId}`, 'submit-order', { intentId });
-    const created = await createOrderRow(tx, intentId, {
-      type: 'OrderCreated',
-      ts: now,
-      orderLinkId,
-      intentId: intent.ref,
-      symbol: intent.symbol,
-      category: intent.category as Category,
-      side: intent.side as Side,
-      orderType: intent.orderType as OrderType,
-      qty,
-      price: intent.orderType === 'Limit' ? intent.limitPrice : null,
-      timeInForce: intent.orderType === 'Limit' ? 'GTC' : 'IOC',
-      reduceOnly: intent.reduceOnly,
-    });
-    if (created) {
-      const r = await applyOrderEvent(tx, orderLinkId, { type: 'OrderSubmitted', ts: now });
-      if (!r.ok) throw new Error(`cannot mark ${orderLinkId} submitted: ${r.error.message}`);
-    }
-    await transitionIntent(tx, intentId, ['approved'], 'submitted');
-    return { kind: 'send', intent, orderLinkId };
+    const [, order] = await Promise.all([
+      claimKey(tx, `submit-order:${orderLinkId}`, 'submit-order', { intentId }),
+      createSubmittedOrder(
+        tx,
+        intentId,
+        {
+          type: 'OrderCreated',
+          ts: now,
+          orderLinkId,
+          intentId: intent.ref,
+          symbol: intent.symbol,
+          category: intent.category as Category,
+          side: intent.side as Side,
+          orderType: intent.orderType as OrderType,
+          qty,
+          price: intent.orderType === 'Limit' ? intent.limitPrice : null,
+          timeInForce: intent.orderType === 'Limit' ? 'GTC' : 'IOC',
+          reduceOnly: intent.reduceOnly,
+        },
+        now,
+      ),
+      transitionIntent(tx, intentId, ['approved'], 'submitted'),
+    ]);
+    return { kind: 'send', intent, orderLinkId, ...(order ? { order } : {}) };
   });
 }
 
@@ -155,7 +172,7 @@ export async function submitIntent(deps: EngineDeps, intentId: number): Promise<
   }
   const { intent, orderLinkId } = p;
   const category = intent.category as Category;
-  const order = await getOrderByLinkId(deps.db, orderLinkId);
+  const order = p.order ?? (await getOrderByLinkId(deps.db, orderLinkId));
   if (!order) throw new Error(`order ${orderLinkId} vanished after it was written`);
   if (['Rejected', 'Cancelled', 'Expired', 'Filled'].includes(order.status)) {
     return { kind: 'skipped', reason: `order ${orderLinkId} is already ${order.status}` };

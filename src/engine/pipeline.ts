@@ -3,8 +3,8 @@
 // job, a request for approval in chat, or a denial shown to the operator.
 import { riskOverrides } from '../db/repos/account.js';
 import { createApproval } from '../db/repos/approvals.js';
-import { insertIntent, insertRiskDecision, transitionIntent, type IntentRow } from '../db/repos/intents.js';
-import { getTradingState } from '../db/repos/trading-state.js';
+import { insertIntent, insertRiskDecision, type IntentRow } from '../db/repos/intents.js';
+import { getTradingState, type TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import { makeIntentId } from '../domain/ids.js';
 import { roundPrice, type Instrument } from '../domain/instrument.js';
@@ -14,8 +14,14 @@ import type { CheckRecord, MarketView, OrderProposal, RiskDecision } from '../ri
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
-import { linkIdOf } from './order-service.js';
-import { loadPortfolioView, marketView, refreshBalances } from './portfolio-loader.js';
+import { exitLegPending, linkIdOf } from './order-service.js';
+import {
+  loadPortfolioInputs,
+  marketView,
+  refreshBalances,
+  viewFromInputs,
+  type PortfolioInputs,
+} from './portfolio-loader.js';
 import type { TradeOutcome } from './services.js';
 import { metrics } from '../platform/metrics.js';
 
@@ -59,15 +65,45 @@ export function entryStop(
   return roundPrice(inst, raw, buy ? 'down' : 'up');
 }
 
-function checksJson(checks: readonly CheckRecord[]): Record<string, unknown> {
+export function checksJson(checks: readonly CheckRecord[]): Record<string, unknown> {
   return { checks: checks.map((c) => ({ ...c })) };
 }
 
-/** Run risk and route the result; the intent and its decision are written in one transaction. */
+/** What risk reads besides the proposal; the two legs of a reversal (one tick, same instant) share it. */
+export interface ProposalContext {
+  readonly market: MarketView;
+  readonly inputs: PortfolioInputs;
+  readonly overrides: Record<string, string>;
+  readonly state: TradingStateRow;
+}
+
+/**
+ * Independent reads in parallel: they are most of a proposal's latency. The wallet refresh lands in the
+ * balances table, so the portfolio inputs are read once it has finished.
+ */
+export async function loadProposalContext(
+  deps: EngineDeps,
+  category: Instrument['category'],
+  symbol: string,
+): Promise<ProposalContext> {
+  const [market, inputs, overrides, state] = await Promise.all([
+    marketView(deps, category, symbol),
+    refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
+    riskOverrides(deps.db),
+    getTradingState(deps.db),
+  ]);
+  return { market, inputs, overrides, state };
+}
+
+/**
+ * Run risk and route the result; the intent and its decision are written in one transaction. `ctx` is
+ * read here when not given.
+ */
 export async function proposeIntent(
   deps: EngineDeps,
   proposal: OrderProposal,
   meta: IntentMeta = {},
+  ctx?: ProposalContext,
 ): Promise<PipelineResult> {
   const now = deps.clock.now();
   let instrument: Instrument;
@@ -79,17 +115,13 @@ export async function proposeIntent(
       message: `${proposal.symbol} (${proposal.category}) is not listed on the exchange`,
     };
   }
-  // Independent reads in parallel: they are most of a proposal's latency.
-  const [market, , overrides, state] = await Promise.all([
-    marketView(deps, proposal.category, proposal.symbol),
-    refreshBalances(deps),
-    riskOverrides(deps.db),
-    getTradingState(deps.db),
-  ]);
+  const { market, inputs, overrides, state } =
+    ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
   const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
   // The entry leg of a reversal is judged as if the exit had already flattened the position.
-  const portfolio = await loadPortfolioView(
+  const portfolio = await viewFromInputs(
     deps,
+    inputs,
     marks,
     meta.assumeFlat ? { symbol: proposal.symbol, category: proposal.category } : undefined,
   );
@@ -127,7 +159,9 @@ export async function proposeIntent(
       limitPrice: proposal.limitPrice ?? null,
       stopPrice: stopPrice ?? null,
       reduceOnly: proposal.reduceOnly,
-      status: 'pending-risk',
+      // Decided before the transaction: nobody can see the intent before its decision is stored with it.
+      status: !decision.approved ? 'denied' : route?.kind === 'ask' ? 'awaiting-approval' : 'approved',
+      reason: decision.approved ? null : decision.reasons.map((r) => r.reason).join('; '),
       requestedBy: meta.requestedBy ?? null,
     });
     if (!intent) return null;
@@ -146,12 +180,7 @@ export async function proposeIntent(
         feeRate: TAKER_FEE[proposal.category],
       },
     });
-    if (!decision.approved) {
-      await transitionIntent(tx, intent.id, ['pending-risk'], 'denied', {
-        reason: decision.reasons.map((r) => r.reason).join('; '),
-      });
-      return { intent };
-    }
+    if (!decision.approved) return { intent };
     if (route?.kind === 'ask') {
       const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;
       const ap = await createApproval(tx, {
@@ -160,10 +189,8 @@ export async function proposeIntent(
         refPrice: decision.price,
         expiresAt: new Date(expiresAt),
       });
-      await transitionIntent(tx, intent.id, ['pending-risk'], 'awaiting-approval');
       return { intent, approvalId: ap.id, expiresAt };
     }
-    await transitionIntent(tx, intent.id, ['pending-risk'], 'approved');
     return { intent };
   });
   if (!written) return { kind: 'duplicate' };
@@ -189,81 +216,8 @@ export async function proposeIntent(
     };
   }
   metrics.approval('auto');
-  await deps.enqueueSubmit(intent.id);
+  // A reversal's entry is sent when its exit finishes (reports.ts releases it); sending it now would only
+  // have the submit job wait and retry. Checked after the commit, so one side always sees the other.
+  if (intent.leg !== 'entry' || !(await exitLegPending(deps.db, intent))) await deps.enqueueSubmit(intent.id);
   return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
-}
-
-/**
- * Before an approved intent goes out: if the market moved more than the tolerance since the approval
- * request was priced, run risk again at today's price (re-size a notional request, re-check every
- * limit). Returns false when the re-check denies it (the intent is then denied and the operator told).
- */
-export async function repriceIfMoved(
-  deps: EngineDeps,
-  intent: IntentRow,
-  refPrice: Decimal | null,
-): Promise<boolean> {
-  if (!refPrice || refPrice.lte(ZERO)) return true;
-  const category = intent.category as Instrument['category'];
-  const market = await marketView(deps, category, intent.symbol);
-  const moved = market.lastPrice.minus(refPrice).abs().div(refPrice).mul(100);
-  if (moved.lte(deps.config.approvals.repriceTolerancePct)) return true;
-  const instrument = await ensureInstrument(deps, category, intent.symbol);
-  await refreshBalances(deps);
-  const portfolio = await loadPortfolioView(
-    deps,
-    new Map([[intent.symbol, market.markPrice ?? market.lastPrice]]),
-  );
-  const limits = limitsFromConfig(deps.config.risk, await riskOverrides(deps.db));
-  const proposal: OrderProposal = {
-    symbol: intent.symbol,
-    category,
-    side: intent.side as OrderProposal['side'],
-    orderType: intent.orderType as OrderProposal['orderType'],
-    // A notional request is re-sized at the new price; a quantity stays a quantity.
-    ...(intent.notional ? { notional: intent.notional } : intent.qty ? { qty: intent.qty } : {}),
-    ...(intent.limitPrice ? { limitPrice: intent.limitPrice } : {}),
-    ...(intent.stopPrice ? { stopPrice: intent.stopPrice } : {}),
-    reduceOnly: intent.reduceOnly,
-    source: intent.source as OrderProposal['source'],
-  };
-  const tradingState = (await getTradingState(deps.db)).state;
-  const d = evaluateRisk({
-    proposal,
-    instrument,
-    portfolio,
-    market,
-    limits,
-    tradingState,
-    now: deps.clock.now(),
-  });
-  const note = `re-priced after approval: the price moved ${moved.toFixed(2)}% (from ${refPrice.toFixed()} to ${market.lastPrice.toFixed()})`;
-  await deps.db.transaction(async (tx) => {
-    await insertRiskDecision(tx, {
-      intentId: intent.id,
-      outcome: d.approved ? 'approved' : 'denied',
-      qty: d.approved ? d.qty : null,
-      price: d.approved ? d.price : null,
-      notional: d.approved ? d.notional : null,
-      reasons: d.approved ? [] : d.reasons.map((r) => ({ check: r.check, reason: r.reason })),
-      inputs: { ...checksJson(d.checks), note },
-    });
-    if (!d.approved) {
-      await transitionIntent(tx, intent.id, ['approved'], 'denied', {
-        reason: `${note}; ${d.reasons.map((r) => r.reason).join('; ')}`,
-      });
-    }
-  });
-  if (!d.approved) {
-    await deps.notifier.notify({
-      kind: 'risk-denial',
-      intentId: intent.id,
-      symbol: intent.symbol,
-      reasons: [
-        { check: 'reprice', reason: note },
-        ...d.reasons.map((r) => ({ check: r.check, reason: r.reason })),
-      ],
-    });
-  }
-  return d.approved;
 }

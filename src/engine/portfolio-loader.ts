@@ -1,23 +1,24 @@
 // Builds the read-only portfolio view (for risk and strategies) from the database and fresh exchange
-// data: balances from the wallet, marks from tickers, closed trades from our stored fills.
-import { listBalances, peakEquity, upsertBalance } from '../db/repos/account.js';
-import { getInstrument } from '../db/repos/instruments.js';
-import { listFills, listPositions } from '../db/repos/positions.js';
+// data: balances from the wallet, marks from tickers, round-trip results stored with the fills.
+import { listBalances, peakEquity, upsertBalance, type BalanceRow } from '../db/repos/account.js';
+import { listPositions, type PositionRow } from '../db/repos/positions.js';
+import { recentTradeResults, type TradeResult } from '../db/repos/trade-results.js';
 import { Decimal, ZERO } from '../domain/decimal.js';
-import type { Fill } from '../domain/fill.js';
 import type { Category } from '../domain/instrument.js';
-import type { Side } from '../domain/side.js';
-import {
-  buildPortfolioView,
-  closedTradesFromFills,
-  type ClosedTrade,
-  type PortfolioView,
-} from '../portfolio/index.js';
+import { buildPortfolioView, utcDayStart, type PortfolioView } from '../portfolio/index.js';
 import type { MarketView } from '../risk/types.js';
 import type { EngineDeps } from './deps.js';
+import { Memo } from './memo.js';
 
-/** Refresh the quote balance from the exchange; fall back to the stored one when it does not answer. */
-export async function refreshBalances(deps: EngineDeps): Promise<void> {
+/**
+ * The wallet is read over REST at most once a second per process and shared by concurrent proposals:
+ * at a candle close hundreds of instances would otherwise each spend a private REST call (and Bybit's
+ * rate limit) on a figure that changes only with fills and funding.
+ */
+const BALANCE_MAX_AGE_MS = 1_000;
+const balanceMemo = new Memo<void>(BALANCE_MAX_AGE_MS);
+
+async function pullBalances(deps: EngineDeps): Promise<void> {
   try {
     const b = await deps.exchange.walletBalance();
     for (const c of b.coins) {
@@ -36,46 +37,46 @@ export async function refreshBalances(deps: EngineDeps): Promise<void> {
   }
 }
 
+/** Refresh the balances from the exchange (at most once a second); the stored ones stand if it fails. */
+export function refreshBalances(deps: EngineDeps, opts: { force?: boolean } = {}): Promise<void> {
+  if (opts.force) balanceMemo.forget(deps.db, 'wallet');
+  return balanceMemo.get(deps.db, 'wallet', () => pullBalances(deps));
+}
+
 export async function marketView(deps: EngineDeps, category: Category, symbol: string): Promise<MarketView> {
   const [t] = await deps.exchange.tickers(category, symbol);
   if (!t) throw new Error(`no ticker for ${category} ${symbol}`);
   return { lastPrice: t.lastPrice, ...(t.markPrice ? { markPrice: t.markPrice } : {}), dataTs: t.ts };
 }
 
-async function closedTrades(deps: EngineDeps): Promise<ClosedTrade[]> {
-  const rows = (await listFills(deps.db)).filter((f) => f.execType === 'Trade');
-  const bySymbol = new Map<string, typeof rows>();
-  for (const r of rows)
-    bySymbol.set(`${r.category}:${r.symbol}`, [...(bySymbol.get(`${r.category}:${r.symbol}`) ?? []), r]);
-  const out: ClosedTrade[] = [];
-  for (const [key, list] of bySymbol) {
-    const [category, symbol] = key.split(':') as [Category, string];
-    const inst = await getInstrument(deps.db, category, symbol);
-    if (!inst) continue;
-    const fills: Fill[] = list.map((r) => ({
-      tradeId: r.execId,
-      orderLinkId: r.orderLinkId,
-      symbol: r.symbol,
-      side: r.side as Side,
-      qty: r.qty,
-      price: r.price,
-      fee: r.fee,
-      feeCurrency: r.feeCurrency,
-      ts: r.execTime,
-    }));
-    const res = closedTradesFromFills(inst, fills);
-    if (res.ok) out.push(...res.trades);
-  }
-  return out;
+/** What the view is built from, read from the database in parallel (no exchange call). */
+export interface PortfolioInputs {
+  readonly positions: readonly PositionRow[];
+  readonly balances: readonly BalanceRow[];
+  readonly trades: readonly TradeResult[];
+  readonly peakEquity: Decimal;
+  readonly now: number;
 }
 
-/** The view at `now`, with marks for every open position (and `extraMarks` for the symbol at hand). */
-export async function loadPortfolioView(
+export async function loadPortfolioInputs(deps: EngineDeps): Promise<PortfolioInputs> {
+  const now = deps.clock.now();
+  const [positions, balances, trades, peak] = await Promise.all([
+    listPositions(deps.db),
+    listBalances(deps.db),
+    recentTradeResults(deps.db, utcDayStart(now), now),
+    peakEquity(deps.db),
+  ]);
+  return { positions, balances, trades, peakEquity: peak ?? ZERO, now };
+}
+
+/** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
+export async function viewFromInputs(
   deps: EngineDeps,
+  inputs: PortfolioInputs,
   extraMarks: ReadonlyMap<string, Decimal> = new Map(),
   exclude?: { symbol: string; category: Category },
 ): Promise<PortfolioView> {
-  const positions = (await listPositions(deps.db)).filter(
+  const positions = inputs.positions.filter(
     (p) => !p.size.isZero() && !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
   );
   const marks = new Map(extraMarks);
@@ -94,9 +95,12 @@ export async function loadPortfolioView(
       }
     }),
   );
-  const balances = await listBalances(deps.db);
   return buildPortfolioView({
-    balances: balances.map((b) => ({ coin: b.coin, walletBalance: b.walletBalance, available: b.available })),
+    balances: inputs.balances.map((b) => ({
+      coin: b.coin,
+      walletBalance: b.walletBalance,
+      available: b.available,
+    })),
     positions: positions.map((p) => ({
       category: p.category as Category,
       symbol: p.symbol,
@@ -104,10 +108,31 @@ export async function loadPortfolioView(
       avgEntry: p.size.isZero() ? null : p.avgEntry,
     })),
     marks,
-    closedTrades: await closedTrades(deps),
-    peakEquity: (await peakEquity(deps.db)) ?? ZERO,
-    now: deps.clock.now(),
+    closedTrades: inputs.trades,
+    peakEquity: inputs.peakEquity,
+    now: inputs.now,
   });
+}
+
+/** The view at `now`, with marks for every open position (and `extraMarks` for the symbol at hand). */
+export async function loadPortfolioView(
+  deps: EngineDeps,
+  extraMarks: ReadonlyMap<string, Decimal> = new Map(),
+  exclude?: { symbol: string; category: Category },
+): Promise<PortfolioView> {
+  return viewFromInputs(deps, await loadPortfolioInputs(deps), extraMarks, exclude);
+}
+
+/**
+ * A view at most `SHARED_VIEW_MS` old, shared by every tick of this process: a strategy reads its own
+ * position fresh and takes only the account's equity from here, which a second's age does not change in
+ * any way that matters, while 500 instances at one candle close would otherwise each rebuild it.
+ */
+const SHARED_VIEW_MS = 1_000;
+const viewMemo = new Memo<PortfolioView>(SHARED_VIEW_MS);
+
+export function sharedPortfolioView(deps: EngineDeps): Promise<PortfolioView> {
+  return viewMemo.get(deps.db, 'view', () => loadPortfolioView(deps));
 }
 
 export function signedSize(view: PortfolioView, symbol: string, category: Category): Decimal {

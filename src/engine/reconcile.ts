@@ -143,7 +143,7 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
 
 /** Record equity now (one row per minute; a repeated job writes nothing). */
 export async function recordEquity(deps: EngineDeps): Promise<void> {
-  await refreshBalances(deps);
+  await refreshBalances(deps, { force: true });
   const view = await loadPortfolioView(deps);
   metrics.equity(view.quoteCoin, view.equity);
   await updateMarks(

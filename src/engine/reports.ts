@@ -3,8 +3,8 @@
 import { and, eq } from 'drizzle-orm';
 import { intents } from '../db/schema/index.js';
 import { transitionIntent } from '../db/repos/intents.js';
-import { applyOrderEvent, getOrderByLinkId, type OrderRow } from '../db/repos/orders.js';
-import { recordFill, recordFunding } from '../db/repos/positions.js';
+import { applyOrderEvent, orderWithIntent, type OrderIntent, type OrderRow } from '../db/repos/orders.js';
+import { fillExists, recordFill, recordFunding } from '../db/repos/positions.js';
 import type { OrderEvent } from '../domain/events.js';
 import { fundingFromBybitExecFee } from '../domain/fill.js';
 import { isTerminal, type OrderStatus } from '../domain/order-status.js';
@@ -40,7 +40,10 @@ export function eventsFor(order: OrderRow, r: OrderReport, now: number): OrderEv
   return out;
 }
 
-async function finishIntent(deps: EngineDeps, order: OrderRow): Promise<void> {
+/** The intent an order belongs to, as far as finishing it needs. */
+type IntentLink = Pick<OrderIntent, 'intentLeg' | 'strategyInstanceId' | 'candleTime'>;
+
+async function finishIntent(deps: EngineDeps, order: OrderRow, link: IntentLink | null): Promise<void> {
   if (order.intentId === null) return;
   const status = order.status as OrderStatus;
   let finished = false;
@@ -51,13 +54,12 @@ async function finishIntent(deps: EngineDeps, order: OrderRow): Promise<void> {
       reason: order.rejectReason ?? `order ${order.status.toLowerCase()}`,
     });
   }
-  if (finished) await releaseEntryLeg(deps, order.intentId);
+  if (finished && link) await releaseEntryLeg(deps, link);
 }
 
 /** A reversal's entry waits for its exit: once the exit is finished, send the entry without delay. */
-async function releaseEntryLeg(deps: EngineDeps, exitIntentId: number): Promise<void> {
-  const [exit] = await deps.db.select().from(intents).where(eq(intents.id, exitIntentId));
-  if (!exit || exit.leg !== 'exit' || exit.strategyInstanceId === null || exit.candleTime === null) return;
+async function releaseEntryLeg(deps: EngineDeps, exit: IntentLink): Promise<void> {
+  if (exit.intentLeg !== 'exit' || exit.strategyInstanceId === null || exit.candleTime === null) return;
   const [entry] = await deps.db
     .select({ id: intents.id, status: intents.status })
     .from(intents)
@@ -73,8 +75,9 @@ async function releaseEntryLeg(deps: EngineDeps, exitIntentId: number): Promise<
 
 /** Apply an order status report; reports for orders bosun did not place are ignored here. */
 export async function applyOrderReport(deps: EngineDeps, r: OrderReport): Promise<void> {
-  const order = await getOrderByLinkId(deps.db, r.orderLinkId);
-  if (!order) return;
+  const found = await orderWithIntent(deps.db, r.orderLinkId);
+  if (!found) return;
+  const { order } = found;
   let last = order;
   for (const ev of eventsFor(order, r, deps.clock.now())) {
     const res = await deps.db.transaction((tx) => applyOrderEvent(tx, r.orderLinkId, ev));
@@ -85,7 +88,7 @@ export async function applyOrderReport(deps: EngineDeps, r: OrderReport): Promis
         'order report not applied',
       );
   }
-  await finishIntent(deps, last);
+  await finishIntent(deps, last, found);
 }
 
 /** Store one execution once: fill + order event + position, in one transaction. */
@@ -100,15 +103,11 @@ export async function applyFillReport(
     const r = await deps.db.transaction((tx) => recordFunding(tx, inst, pay));
     return r.kind === 'recorded' ? 'recorded' : r.kind;
   }
-  const order = f.orderLinkId ? await getOrderByLinkId(deps.db, f.orderLinkId) : null;
-  const strategyInstanceId = order?.intentId
-    ? ((
-        await deps.db
-          .select({ s: intents.strategyInstanceId })
-          .from(intents)
-          .where(eq(intents.id, order.intentId))
-      )[0]?.s ?? null)
-    : null;
+  // The stream and REST both deliver every execution: the second copy stops here, after one lookup.
+  if (await fillExists(deps.db, f.execId)) return 'duplicate';
+  const found = f.orderLinkId ? await orderWithIntent(deps.db, f.orderLinkId) : null;
+  const order = found?.order ?? null;
+  const strategyInstanceId = found?.strategyInstanceId ?? null;
   const outcome = await deps.db.transaction(async (tx) => {
     const rec = await recordFill(
       tx,
@@ -154,7 +153,7 @@ export async function applyFillReport(
   }
   if (outcome.rec.kind === 'duplicate') return 'duplicate';
   metrics.fill(category, f.side);
-  if (outcome.row) await finishIntent(deps, outcome.row);
+  if (outcome.row) await finishIntent(deps, outcome.row, found);
   await deps.notifier.notify({
     kind: 'fill',
     symbol: f.symbol,

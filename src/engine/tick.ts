@@ -3,14 +3,16 @@
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
 import { upsertCandles } from '../db/repos/candles.js';
 import { advanceCandle, getStrategyInstance } from '../db/repos/strategies.js';
-import { pendingQtyForInstance } from '../db/repos/intents.js';
+import { instanceHolding } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
 import type { Candle, KlineInterval } from '../exchange/port.js';
 import { sizingFromConfig, type SizingConfigInput } from '../risk/sizing.js';
 import {
+  barFromCandle,
   contextForTick,
-  decideOnHistory,
+  decideOnBars,
+  type Bar,
   getStrategy,
   type Candle as StrategyCandle,
 } from '../strategies/index.js';
@@ -19,8 +21,9 @@ import { RetryLater } from './exchange-errors.js';
 import { ensureInstrument } from './instruments.js';
 import { intervalMs } from './intervals.js';
 import { metrics } from '../platform/metrics.js';
-import { proposeIntent, type PipelineResult } from './pipeline.js';
-import { loadPortfolioView, signedSize } from './portfolio-loader.js';
+import { loadProposalContext, proposeIntent, type PipelineResult } from './pipeline.js';
+import { sharedPortfolioView } from './portfolio-loader.js';
+import { Memo } from './memo.js';
 
 export type TickResult =
   | { kind: 'skipped'; reason: string }
@@ -33,6 +36,7 @@ export type TickResult =
  */
 const klineMemo = new Map<string, { at: number; limit: number; candles: Promise<Candle[]> }>();
 const KLINE_MEMO_MS = 5_000;
+const STORE_MEMO_MS = 60_000;
 
 function sharedKlines(
   deps: EngineDeps,
@@ -51,6 +55,34 @@ function sharedKlines(
   candles.catch(() => klineMemo.delete(key));
   for (const [k, v] of klineMemo) if (now - v.at >= KLINE_MEMO_MS) klineMemo.delete(k);
   return candles;
+}
+
+/**
+ * Every instance on a series closes the same bar: the bar's candles are stored once per process (after
+ * the decisions, off the path to the order), not once per instance.
+ */
+const storedBars = new Memo<void>(STORE_MEMO_MS);
+
+function storeCandles(
+  deps: EngineDeps,
+  series: { category: Category; symbol: string; interval: string },
+  candles: readonly StrategyCandle[],
+  barOpen: number,
+): Promise<void> {
+  const key = `${series.category}:${series.symbol}:${series.interval}:${barOpen}`;
+  return storedBars.get(deps.db, key, () => upsertCandles(deps.db, series, candles));
+}
+
+/** Float bars per shared kline array (closed candles are its prefix): converted once per close, not per instance. */
+const barMemo = new WeakMap<readonly Candle[], Bar[]>();
+
+function barsOf(raw: readonly Candle[], closed: readonly StrategyCandle[]): readonly Bar[] {
+  let all = barMemo.get(raw);
+  if (!all || all.length < closed.length) {
+    all = closed.map(barFromCandle);
+    barMemo.set(raw, all);
+  }
+  return all.length === closed.length ? all : all.slice(0, closed.length);
 }
 
 export async function processTick(
@@ -97,7 +129,6 @@ export async function processTick(
   if (inst.lastCandleTime !== null && inst.lastCandleTime >= last.start) {
     return { kind: 'skipped', reason: `candle ${last.start} already processed` };
   }
-  const series = { category, symbol: inst.symbol, interval: inst.interval };
   const candles: StrategyCandle[] = closed.map((c) => ({
     openTime: c.start,
     open: c.open,
@@ -106,27 +137,21 @@ export async function processTick(
     close: c.close,
     volume: c.volume,
   }));
-  // Only what this instance has not stored before: the rest of the lookback is already there.
-  await upsertCandles(
-    deps.db,
-    series,
-    candles.filter((c) => inst.lastCandleTime === null || c.openTime > inst.lastCandleTime),
-  );
-
-  const portfolio = await loadPortfolioView(deps, new Map([[inst.symbol, last.close]]));
-  // What the strategy holds once its unfinished orders fill: acting on the filled size alone would
-  // enter again while the last entry is still on its way.
-  const size = signedSize(portfolio, inst.symbol, category).plus(
-    await pendingQtyForInstance(deps.db, inst.id),
-  );
-  const pos = portfolio.positions.find((p) => p.symbol === inst.symbol && p.category === category);
+  const bars = barsOf(raw, candles);
+  // The strategy's own position is read fresh, plus what its unfinished orders will add once they fill:
+  // acting on the filled size alone would enter again while the last entry is still on its way.
+  const [holding, shared] = await Promise.all([
+    instanceHolding(deps.db, inst.id, category, inst.symbol),
+    sharedPortfolioView(deps),
+  ]);
+  const size = holding.held.plus(holding.pending);
   const view = {
     side: size.isZero() ? ('flat' as const) : size.isPositive() ? ('long' as const) : ('short' as const),
     size,
-    avgEntry: pos?.avgEntry ?? null,
-    equity: portfolio.equity,
+    avgEntry: holding.avgEntry,
+    equity: shared.equity,
   };
-  const { signal } = decideOnHistory(factory, inst.params, ctx, candles, view);
+  const { signal } = decideOnBars(factory, inst.params, ctx, bars, view);
   const results: PipelineResult[] = [];
   const meta = { strategyInstanceId: inst.id, candleTime: last.start, requestedBy: `strategy:${inst.id}` };
   if (signal) {
@@ -134,6 +159,9 @@ export async function processTick(
     const holdingSide: Side | null = size.isZero() ? null : size.isPositive() ? 'Buy' : 'Sell';
     const exit =
       holdingSide !== null && (signal.exit === true || (enterSide !== null && enterSide !== holdingSide));
+    // One read of the market and the account for both legs of a reversal: they are decided at one instant.
+    const acts = (exit && holdingSide !== null) || (enterSide !== null && enterSide !== holdingSide);
+    const pctx = acts ? await loadProposalContext(deps, category, inst.symbol) : undefined;
     if (exit && holdingSide) {
       results.push(
         await proposeIntent(
@@ -148,6 +176,7 @@ export async function processTick(
             source: 'close',
           },
           { ...meta, leg: 'exit' },
+          pctx,
         ),
       );
     }
@@ -166,10 +195,12 @@ export async function processTick(
             source: 'strategy',
           },
           { ...meta, leg: 'entry', assumeFlat: exit },
+          pctx,
         ),
       );
     }
   }
+  await storeCandles(deps, { category, symbol: inst.symbol, interval: inst.interval }, candles, last.start);
   await advanceCandle(deps.db, inst.id, last.start);
   // Lag: from the candle's close to the end of its tick.
   metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));

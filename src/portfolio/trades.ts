@@ -3,6 +3,7 @@
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import type { Fill } from '../domain/fill.js';
 import { applyFill, emptyPosition, type PositionError, type PositionInstrument } from '../domain/position.js';
+import { tradeStep } from '../domain/trade-result.js';
 import { utcDayStart } from './time.js';
 import type { ClosedTrade } from './types.js';
 
@@ -16,22 +17,15 @@ export type ClosedTradesResult =
  */
 export function closedTradesFromFills(inst: PositionInstrument, fills: readonly Fill[]): ClosedTradesResult {
   let pos = emptyPosition(inst);
-  let openedNet = ZERO;
+  let base = ZERO;
   const trades: ClosedTrade[] = [];
   for (const [index, fill] of fills.entries()) {
-    const before = pos;
     const r = applyFill(pos, fill);
     if (!r.ok) return { ok: false, error: r.error, index };
+    const step = tradeStep(pos, r.position, base);
     pos = r.position;
-    const closed =
-      !before.size.isZero() && (pos.size.isZero() || pos.size.isPositive() !== before.size.isPositive());
-    if (closed) {
-      trades.push({ symbol: inst.symbol, closedAt: fill.ts, pnl: pos.netRealizedPnl.minus(openedNet) });
-      openedNet = pos.netRealizedPnl;
-    } else if (before.size.isZero()) {
-      // The opening fill's fee belongs to this trade: start counting from before it.
-      openedNet = before.netRealizedPnl;
-    }
+    base = step.base;
+    if (step.closedPnl) trades.push({ symbol: inst.symbol, closedAt: fill.ts, pnl: step.closedPnl });
   }
   return { ok: true, trades };
 }

@@ -22,5 +22,5 @@ export {
   UnknownStrategyError,
 } from './registry.js';
 export type { StrategyName } from './registry.js';
-export { barFromCandle, contextForTick, decideOnHistory } from './live.js';
+export { barFromCandle, contextForTick, decideOnBars, decideOnHistory, type Decision } from './live.js';
 export { priceToDecimal, ticksToDecimal, toTicks } from './indicators.js';

@@ -31,9 +31,26 @@ export function decideOnHistory(
   ctx: StrategyContext,
   candles: readonly Candle[],
   view: PortfolioView,
-): { signal: Signal | null; indicators: Readonly<Record<string, number>>; enoughHistory: boolean } {
+): Decision {
+  return decideOnBars(factory, params, ctx, candles.map(barFromCandle), view);
+}
+
+export interface Decision {
+  signal: Signal | null;
+  indicators: Readonly<Record<string, number>>;
+  enoughHistory: boolean;
+}
+
+/** decideOnHistory over bars already converted (instances on one series at one close share them). */
+export function decideOnBars(
+  factory: StrategyFactory,
+  params: Readonly<Record<string, unknown>>,
+  ctx: StrategyContext,
+  bars: readonly Bar[],
+  view: PortfolioView,
+): Decision {
   const strategy = factory.create(params, ctx);
   let signal: Signal | null = null;
-  for (const c of candles) signal = strategy.onBar(barFromCandle(c), view);
-  return { signal, indicators: strategy.indicators(), enoughHistory: candles.length > strategy.warmup + 1 };
+  for (const b of bars) signal = strategy.onBar(b, view);
+  return { signal, indicators: strategy.indicators(), enoughHistory: bars.length > strategy.warmup + 1 };
 }

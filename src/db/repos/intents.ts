@@ -1,9 +1,9 @@
 // Intents: what a strategy or an operator wants to trade, before risk, approval and the exchange.
 // Status moves by compare-and-set so two workers can never both act on one intent.
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import { rows, type Db } from '../client.js';
 import { Decimal } from '../../domain/decimal.js';
-import { intents, orders, riskDecisions } from '../schema/index.js';
+import { intents, orders, positions, riskDecisions } from '../schema/index.js';
 
 export type IntentRow = typeof intents.$inferSelect;
 export type NewIntent = typeof intents.$inferInsert;
@@ -85,22 +85,45 @@ export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]>
     .orderBy(intents.id);
 }
 
+/** Intents whose order may still add to a position (the partial index covers exactly these). */
+const OPEN_STATUSES = sql.raw(`('pending-risk', 'approved', 'awaiting-approval', 'submitted')`);
+
 /**
  * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
  * intents (the filled part of a submitted order is already in the position).
  */
-export async function pendingQtyForInstance(db: Db, instanceId: string): Promise<Decimal> {
-  const rows = await db
-    .select({ side: intents.side, qty: intents.qty, status: intents.status, filled: orders.cumQty })
-    .from(intents)
-    .leftJoin(orders, eq(orders.intentId, intents.id))
-    .where(
-      sql`${intents.strategyInstanceId} = ${instanceId} and ${intents.status} in ('pending-risk', 'approved', 'awaiting-approval', 'submitted')`,
-    );
-  let total = new Decimal(0);
-  for (const r of rows) {
-    const open = (r.qty ?? new Decimal(0)).minus(r.filled ?? new Decimal(0));
-    if (open.gt(0)) total = r.side === 'Buy' ? total.plus(open) : total.minus(open);
-  }
-  return total;
+function pendingSql(instanceId: string) {
+  return sql`select coalesce(sum(case when i.side = 'Buy' then 1 else -1 end
+      * greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)), 0)
+    from ${intents} i left join ${orders} o on o.intent_id = i.id
+    where i.strategy_instance_id = ${instanceId} and i.status in ${OPEN_STATUSES}`;
+}
+
+export interface InstanceHolding {
+  /** The stored position's signed size (zero when there is none). */
+  readonly held: Decimal;
+  /** Its average entry; null when flat. */
+  readonly avgEntry: Decimal | null;
+  /** Signed quantity still on its way (see pendingQtyForInstance). */
+  readonly pending: Decimal;
+}
+
+/** What a strategy tick needs about its instrument's position and its own unfinished intents: one query. */
+export async function instanceHolding(
+  db: Db,
+  instanceId: string,
+  category: string,
+  symbol: string,
+): Promise<InstanceHolding> {
+  const res = await db.execute(sql`select
+      (select size::text from ${positions} where category = ${category} and symbol = ${symbol}) as held,
+      (select avg_entry::text from ${positions} where category = ${category} and symbol = ${symbol}) as avg,
+      (${pendingSql(instanceId)})::text as pending`);
+  const r = rows<{ held: string | null; avg: string | null; pending: string }>(res)[0];
+  const held = new Decimal(r?.held ?? '0');
+  return {
+    held,
+    avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
+    pending: new Decimal(r?.pending ?? '0'),
+  };
 }

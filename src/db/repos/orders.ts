@@ -5,7 +5,7 @@ import { ZERO } from '../../domain/decimal.js';
 import type { OrderCreated, OrderEvent } from '../../domain/events.js';
 import { applyEvent, createOrder, foldOrder, type Order, type OrderError } from '../../domain/order.js';
 import type { Db } from '../client.js';
-import { orderEvents, orders } from '../schema/index.js';
+import { intents, orderEvents, orders } from '../schema/index.js';
 import { decodeEvent, encodeEvent } from './order-codec.js';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -35,25 +35,60 @@ function projection(o: Order): Omit<typeof orders.$inferInsert, 'intentId' | 'or
   };
 }
 
-/** Create the order and its first event; returns null when the orderLinkId already exists. */
-export async function createOrderRow(tx: Db, intentId: number, ev: OrderCreated): Promise<OrderRow | null> {
+/**
+ * Create the order already marked Submitted (its first two events in one statement): what a submit
+ * does just before the request leaves. Returns null when the orderLinkId already exists.
+ */
+export async function createSubmittedOrder(
+  tx: Db,
+  intentId: number,
+  ev: OrderCreated,
+  submittedAt: number,
+): Promise<OrderRow | null> {
   const made = createOrder(ev);
   if (!made.ok) throw new Error(made.error.message);
+  const submitted: OrderEvent = { type: 'OrderSubmitted', ts: submittedAt };
+  const next = applyEvent(made.order, submitted);
+  if (!next.ok) throw new Error(`cannot mark ${ev.orderLinkId} submitted: ${next.error.message}`);
   const rows = await tx
     .insert(orders)
-    .values({ intentId, orderLinkId: ev.orderLinkId, ...projection(made.order) })
+    .values({ intentId, orderLinkId: ev.orderLinkId, ...projection(next.order) })
     .onConflictDoNothing()
     .returning();
   const row = rows[0];
   if (!row) return null;
-  await tx
-    .insert(orderEvents)
-    .values({ orderId: row.id, type: ev.type, payload: encodeEvent(ev), ts: ev.ts });
+  await tx.insert(orderEvents).values([
+    { orderId: row.id, type: ev.type, payload: encodeEvent(ev), ts: ev.ts },
+    { orderId: row.id, type: submitted.type, payload: encodeEvent(submitted), ts: submitted.ts },
+  ]);
   return row;
 }
 
 export async function getOrderByLinkId(db: Db, orderLinkId: string): Promise<OrderRow | null> {
   const [r] = await db.select().from(orders).where(eq(orders.orderLinkId, orderLinkId));
+  return r ?? null;
+}
+
+/** An order with what the engine needs of its intent (null fields for orders without one). */
+export interface OrderIntent {
+  readonly order: OrderRow;
+  readonly strategyInstanceId: string | null;
+  readonly candleTime: number | null;
+  readonly intentLeg: string | null;
+}
+
+/** The order for an orderLinkId and its intent's strategy, candle and leg: one query. */
+export async function orderWithIntent(db: Db, orderLinkId: string): Promise<OrderIntent | null> {
+  const [r] = await db
+    .select({
+      order: orders,
+      strategyInstanceId: intents.strategyInstanceId,
+      candleTime: intents.candleTime,
+      intentLeg: intents.leg,
+    })
+    .from(orders)
+    .leftJoin(intents, eq(intents.id, orders.intentId))
+    .where(eq(orders.orderLinkId, orderLinkId));
   return r ?? null;
 }
 

@@ -11,6 +11,7 @@ import {
   type Position,
   type PositionInstrument,
 } from '../../domain/position.js';
+import { tradeStep } from '../../domain/trade-result.js';
 import type { Db } from '../client.js';
 import { fills, positions } from '../schema/index.js';
 
@@ -36,8 +37,14 @@ function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Positio
   };
 }
 
-async function savePosition(tx: Db, p: Position, markPrice?: Decimal): Promise<void> {
+async function savePosition(
+  tx: Db,
+  p: Position,
+  opts: { markPrice?: Decimal; tradeBase?: Decimal } = {},
+): Promise<void> {
+  const { markPrice, tradeBase } = opts;
   const v = {
+    ...(tradeBase ? { tradeBase } : {}),
     ...(markPrice ? { markPrice } : {}),
     category: p.category,
     symbol: p.symbol,
@@ -61,12 +68,19 @@ async function savePosition(tx: Db, p: Position, markPrice?: Decimal): Promise<v
 }
 
 async function lockPosition(tx: Db, inst: PositionInstrument): Promise<Position> {
+  return (await lockPositionRow(tx, inst)).position;
+}
+
+async function lockPositionRow(
+  tx: Db,
+  inst: PositionInstrument,
+): Promise<{ position: Position; tradeBase: Decimal }> {
   const [r] = await tx
     .select()
     .from(positions)
     .where(and(eq(positions.category, inst.category), eq(positions.symbol, inst.symbol)))
     .for('update');
-  return toDomain(inst, r);
+  return { position: toDomain(inst, r), tradeBase: r?.tradeBase ?? ZERO };
 }
 
 export interface FillMeta {
@@ -106,12 +120,15 @@ export async function recordFill(
     })
     .onConflictDoNothing()
     .returning({ id: fills.id });
-  if (inserted.length === 0) return { kind: 'duplicate' };
-  const pos = await lockPosition(tx, inst);
+  const row = inserted[0];
+  if (!row) return { kind: 'duplicate' };
+  const { position: pos, tradeBase } = await lockPositionRow(tx, inst);
   const r = applyFill(pos, f);
   if (!r.ok) return { kind: 'error', message: r.error.message };
+  const step = tradeStep(pos, r.position, tradeBase);
+  if (step.closedPnl) await tx.update(fills).set({ tradePnl: step.closedPnl }).where(eq(fills.id, row.id));
   // The last trade is the freshest mark we have until the next equity snapshot refreshes it.
-  await savePosition(tx, r.position, f.price);
+  await savePosition(tx, r.position, { markPrice: f.price, tradeBase: step.base });
   return { kind: 'recorded', position: r.position };
 }
 
@@ -145,6 +162,12 @@ export async function recordFunding(
   if (!r.ok) return { kind: 'error', message: r.error.message };
   await savePosition(tx, r.position);
   return { kind: 'recorded', position: r.position };
+}
+
+/** Whether an execution is already stored (the cheap answer for the second copy of a fill). */
+export async function fillExists(db: Db, execId: string): Promise<boolean> {
+  const r = await db.select({ id: fills.id }).from(fills).where(eq(fills.execId, execId)).limit(1);
+  return r.length > 0;
 }
 
 export async function listPositions(db: Db): Promise<PositionRow[]> {

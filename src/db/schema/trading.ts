@@ -57,6 +57,10 @@ export const intents = pgTable(
       .on(t.strategyInstanceId, t.candleTime, t.leg)
       .where(sql`${t.strategyInstanceId} is not null`),
     index('intents_status_idx').on(t.status),
+    // Every tick asks what its instance still has on the way; history must not slow that down.
+    index('intents_open_by_instance_idx')
+      .on(t.strategyInstanceId)
+      .where(sql`${t.status} in ('pending-risk', 'approved', 'awaiting-approval', 'submitted')`),
   ],
 );
 
@@ -173,9 +177,19 @@ export const fills = pgTable(
     isMaker: boolean('is_maker').notNull().default(false),
     execTime: bigint('exec_time', { mode: 'number' }).notNull(),
     strategyInstanceId: text('strategy_instance_id'),
+    /**
+     * Net result (price PnL − fees since the trade opened) of the round trip this fill closed; null when
+     * it closed none. Risk reads today's results and the loss streak from it without refolding history.
+     */
+    tradePnl: money('trade_pnl'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('fills_symbol_time_idx').on(t.symbol, t.execTime)],
+  (t) => [
+    index('fills_symbol_time_idx').on(t.symbol, t.execTime),
+    index('fills_trade_results_idx')
+      .on(t.execTime)
+      .where(sql`${t.tradePnl} is not null`),
+  ],
 );
 
 export const positions = pgTable(
@@ -193,6 +207,8 @@ export const positions = pgTable(
     costBasis: money('cost_basis').notNull().default(new Decimal(0)),
     otherFees: jsonb('other_fees').$type<Record<string, string>>().notNull().default({}),
     fillCount: integer('fill_count').notNull().default(0),
+    /** Realized PnL − fees when the current round trip opened: its result is measured from here. */
+    tradeBase: money('trade_base').notNull().default(new Decimal(0)),
     openedAt: bigint('opened_at', { mode: 'number' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -207,10 +223,15 @@ export const balances = pgTable('balances', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const equitySnapshots = pgTable('equity_snapshots', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  ts: bigint('ts', { mode: 'number' }).notNull().unique(),
-  equity: money('equity').notNull(),
-  unrealizedPnl: money('unrealized_pnl').notNull(),
-  realizedPnl: money('realized_pnl').notNull(),
-});
+export const equitySnapshots = pgTable(
+  'equity_snapshots',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ts: bigint('ts', { mode: 'number' }).notNull().unique(),
+    equity: money('equity').notNull(),
+    unrealizedPnl: money('unrealized_pnl').notNull(),
+    realizedPnl: money('realized_pnl').notNull(),
+  },
+  // The equity peak (drawdown limit) is read on every proposal: an index, not a scan of all snapshots.
+  (t) => [index('equity_snapshots_equity_idx').on(t.equity)],
+);

@@ -1,0 +1,94 @@
+// Round-trip results stored on the fills that closed them (fills.trade_pnl): what the daily loss limit
+// and the loss-streak cool-down read, in two index lookups instead of a fold over every fill ever stored.
+import { and, asc, eq, gte, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { ZERO, type Decimal } from '../../domain/decimal.js';
+import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
+import type { Side } from '../../domain/side.js';
+import { tradeStep } from '../../domain/trade-result.js';
+import type { Db } from '../client.js';
+import { fills, positions } from '../schema/index.js';
+import { getInstrument } from './instruments.js';
+
+export interface TradeResult {
+  readonly symbol: string;
+  readonly closedAt: number;
+  readonly pnl: Decimal;
+}
+
+/**
+ * The results closed up to `now` that today's figure and the current loss streak depend on: those closed
+ * since `dayStart`, and those from the last non-losing result on (a streak ends at the first one).
+ */
+export async function recentTradeResults(db: Db, dayStart: number, now: number): Promise<TradeResult[]> {
+  const lastNonLoss = db
+    .select({ t: sql`coalesce(max(${fills.execTime}), 0)` })
+    .from(fills)
+    .where(and(isNotNull(fills.tradePnl), gte(fills.tradePnl, ZERO), lte(fills.execTime, now)));
+  const list = await db
+    .select({ symbol: fills.symbol, closedAt: fills.execTime, pnl: fills.tradePnl })
+    .from(fills)
+    .where(
+      and(
+        isNotNull(fills.tradePnl),
+        lte(fills.execTime, now),
+        or(gte(fills.execTime, dayStart), sql`${fills.execTime} >= (${lastNonLoss})`),
+      ),
+    )
+    .orderBy(asc(fills.execTime), asc(fills.id));
+  return list.flatMap((r) => (r.pnl ? [{ symbol: r.symbol, closedAt: r.closedAt, pnl: r.pnl }] : []));
+}
+
+/**
+ * Fill in trade_pnl and positions.trade_base for a database written before they existed: replay each
+ * instrument's trade fills in time order. Runs once, in one transaction, right after the migration.
+ */
+export async function backfillTradeResults(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    const all = await tx
+      .select()
+      .from(fills)
+      .where(eq(fills.execType, 'Trade'))
+      .orderBy(asc(fills.execTime), asc(fills.id));
+    const bySymbol = new Map<string, typeof all>();
+    for (const f of all) {
+      const k = `${f.category}\u0000${f.symbol}`;
+      bySymbol.set(k, [...(bySymbol.get(k) ?? []), f]);
+    }
+    let closed = 0;
+    for (const list of bySymbol.values()) {
+      const first = list[0];
+      const inst: PositionInstrument | null = first
+        ? await getInstrument(tx, first.category as PositionInstrument['category'], first.symbol)
+        : null;
+      if (!first || !inst) continue;
+      let pos = emptyPosition(inst);
+      let base = ZERO;
+      for (const f of list) {
+        const r = applyFill(pos, {
+          tradeId: f.execId,
+          orderLinkId: f.orderLinkId,
+          symbol: f.symbol,
+          side: f.side as Side,
+          qty: f.qty,
+          price: f.price,
+          fee: f.fee,
+          feeCurrency: f.feeCurrency,
+          ts: f.execTime,
+        });
+        if (!r.ok) break;
+        const step = tradeStep(pos, r.position, base);
+        pos = r.position;
+        base = step.base;
+        if (step.closedPnl) {
+          closed += 1;
+          await tx.update(fills).set({ tradePnl: step.closedPnl }).where(eq(fills.id, f.id));
+        }
+      }
+      await tx
+        .update(positions)
+        .set({ tradeBase: base })
+        .where(and(eq(positions.category, first.category), eq(positions.symbol, first.symbol)));
+    }
+    return closed;
+  });
+}

@@ -1,0 +1,40 @@
+// Short-lived, per-database memos for the hot path: one in-flight load shared by every caller, kept for
+// a bounded time. Keyed by the Db object, so two engines (tests, several databases) never share entries.
+import type { Db } from '../db/client.js';
+
+interface Entry<T> {
+  at: number;
+  value: Promise<T>;
+}
+
+export class Memo<T> {
+  private readonly byDb = new WeakMap<Db, Map<string, Entry<T>>>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  /** The value loaded less than ttlMs ago (or still loading), else a fresh load; failures are not kept. */
+  get(db: Db, key: string, load: () => Promise<T>, now: number = Date.now()): Promise<T> {
+    let m = this.byDb.get(db);
+    if (!m) {
+      m = new Map();
+      this.byDb.set(db, m);
+    }
+    const hit = m.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    const entry = { at: now, value };
+    m.set(key, entry);
+    const map = m;
+    value.catch(() => {
+      if (map.get(key) === entry) map.delete(key);
+    });
+    if (m.size > 1000) for (const [k, e] of m) if (now - e.at >= this.ttlMs) m.delete(k);
+    return value;
+  }
+
+  /** Forget one key (after a write this process made), or everything for the database. */
+  forget(db: Db, key?: string): void {
+    if (key === undefined) this.byDb.delete(db);
+    else this.byDb.get(db)?.delete(key);
+  }
+}
