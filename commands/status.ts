@@ -1,14 +1,17 @@
 // /status: one screen with everything an operator checks first: mode, trading state, equity, today's
 // PnL, positions, orders, approvals, strategies, and the health of the queue and the exchange.
+// "Today" is the UTC day's realized PnL net of fees and funding (the same report as /pnl) and, beside
+// it, the unrealized PnL of the open positions at their last marks.
 import { defineCommand } from '../src/chat/core/command.js';
 import { zNone } from '../src/chat/core/args.js';
 import { refreshButton } from '../src/chat/core/callback-data.js';
 import { fmtMoney, fmtSigned } from '../src/chat/core/format.js';
 import { fields, note } from '../src/chat/core/reply.js';
 import { runProbes } from '../src/chat/core/probes.js';
+import { REPORT_CCY } from '../src/chat/core/report-format.js';
+import { loadPeriodReport } from '../src/db/repos/report-data.js';
 import {
   balanceRows,
-  equityDayOpen,
   latestEquity,
   openOrders,
   openPositions,
@@ -18,8 +21,7 @@ import {
   unrealizedPnl,
 } from '../src/db/repos/views.js';
 import { ZERO } from '../src/domain/decimal.js';
-
-const DAY_MS = 86_400_000;
+import { netIn, periodOf } from '../src/reports/index.js';
 
 export default defineCommand({
   name: 'status',
@@ -30,11 +32,11 @@ export default defineCommand({
   role: 'viewer',
   async handler(input, deps) {
     const now = deps.clock.now();
-    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
-    const [state, eq, eqDay, bals, pos, ords, pend, strats, health] = await Promise.all([
+    const day = periodOf(now, 'day');
+    const [state, eq, today, bals, pos, ords, pend, strats, health] = await Promise.all([
       tradingStateRow(deps.db),
       latestEquity(deps.db),
-      equityDayOpen(deps.db, dayStart),
+      loadPeriodReport(deps.db, { from: day.start, to: day.end }),
       balanceRows(deps.db),
       openPositions(deps.db),
       openOrders(deps.db),
@@ -43,7 +45,6 @@ export default defineCommand({
       runProbes(deps.health),
     ]);
     const equity = eq?.equity ?? bals.find((b) => b.coin === 'USDT')?.equity ?? null;
-    const today = eq && eqDay ? eq.equity.sub(eqDay.equity) : null;
     const upnl = pos.reduce((a, p) => a.add(unrealizedPnl(p) ?? ZERO), ZERO);
     const running = strats.filter((s) => s.enabled && !s.paused).length;
     const stateText =
@@ -56,7 +57,11 @@ export default defineCommand({
           ['Mode', `${deps.info.mode} (${deps.info.exchangeEnv})`],
           ['Trading', stateText],
           ['Equity', equity ? `${fmtMoney(equity)} USDT` : 'unknown'],
-          ['Today', today ? fmtSigned(today) : '—'],
+          [
+            'Today',
+            `${today.ok ? fmtSigned(netIn(today.report.overall, REPORT_CCY).net) : '—'} realized` +
+              (pos.length ? `, ${fmtSigned(upnl)} open` : ''),
+          ],
           ['Positions', `${pos.length}${pos.length ? ` (uPnL ${fmtSigned(upnl)})` : ''}`],
           ['Orders', String(ords.length)],
           ['Approvals', pend.length ? `${pend.length} pending` : 'none pending'],

@@ -18,3 +18,5 @@ export { toKoinlyCsv, KOINLY_COLUMNS } from './export-koinly.js';
 export type * from './types.js';
 export { coinsResolver, splitSymbol } from './coins.js';
 export * from './periods.js';
+export { netIn, otherCurrencies, type CurrencyFigures, type CurrencyNet } from './period-net.js';
+export { roundTrips, type RoundTrip } from './round-trips.js';

@@ -2,12 +2,19 @@
 // per quote coin, and the maximum peak-to-trough drawdown of equity snapshots.
 import { ZERO, type Decimal } from '../domain/decimal.js';
 
-/** A closed round trip (from the portfolio's trade fold) with the coin its PnL is in. */
+/** A closed round trip (see round-trips.ts) with the coin its PnL is in. */
 export interface PeriodTrade {
+  readonly category: string;
   readonly symbol: string;
   readonly quoteCoin: string;
   /** Strategy instance of the fill that closed it; null for manual or unattributed fills. */
   readonly strategy: string | null;
+  readonly direction: 'long' | 'short';
+  /** Quantity closed over the trade, with its average entry and exit prices. */
+  readonly qty: Decimal;
+  readonly entryPrice: Decimal;
+  readonly exitPrice: Decimal;
+  readonly openedAt: number;
   readonly closedAt: number;
   /** Net of every fee from the opening fill to the closing one; funding excluded. */
   readonly pnl: Decimal;

@@ -1,8 +1,7 @@
 // Period reports (pnl / performance / trades / "today"): one pure computation over stored fills and equity
 // snapshots. Realized PnL and funding come from the trades report's rows, so they equal the export's totals.
 import { ZERO, type Decimal } from '../domain/decimal.js';
-import { classifyBybitExecType, type Fill } from '../domain/fill.js';
-import { closedTradesFromFills } from '../portfolio/trades.js';
+import { classifyBybitExecType } from '../domain/fill.js';
 import {
   maxDrawdown,
   tradeStats,
@@ -11,9 +10,9 @@ import {
   type PeriodTrade,
   type TradeStats,
 } from './period-stats.js';
-import { toDomainFill } from './perps.js';
-import { buildTradesReport, totalsOf } from './trades-report.js';
-import type { CoinsOf, ReportFill, ReportRow } from './types.js';
+import { closedTrades, type PeriodFill } from './period-trades.js';
+import { buildTradesReport, rowTime, totalsOf } from './trades-report.js';
+import type { CoinsOf, ReportRow } from './types.js';
 
 export { PERIOD_KINDS, periodOf, periodsBetween, type Period, type PeriodKind } from './period-bounds.js';
 export {
@@ -24,11 +23,7 @@ export {
   type PeriodTrade,
   type TradeStats,
 } from './period-stats.js';
-
-/** A stored fill with the strategy instance that produced it (a `fills` row satisfies it). */
-export interface PeriodFill extends ReportFill {
-  readonly strategyInstanceId?: string | null;
-}
+export type { PeriodFill } from './period-trades.js';
 
 export const PERIOD_GROUPS = ['symbol', 'strategy'] as const;
 export type PeriodGroupBy = (typeof PERIOD_GROUPS)[number];
@@ -62,6 +57,8 @@ export interface PeriodReport {
   readonly maxDrawdown: Drawdown | null;
   /** Keyed by symbol or strategy instance id (NO_STRATEGY for none); empty without groupBy. */
   readonly groups: ReadonlyMap<string, PeriodFigures>;
+  /** The round trips closed in the period, oldest first. */
+  readonly trades: readonly PeriodTrade[];
 }
 
 export type PeriodReportResult = { ok: true; report: PeriodReport } | { ok: false; error: string };
@@ -72,44 +69,6 @@ function inRange(t: number, o: PeriodReportOptions): boolean {
 
 function closingExecId(r: ReportRow): string {
   return r.kind === 'lot' ? r.closeExecId : r.execId;
-}
-
-/** Closed round trips per symbol up to `to`, from the portfolio's own trade fold. */
-function closedTrades(
-  sorted: readonly PeriodFill[],
-  coinsOf: CoinsOf,
-): { ok: true; trades: PeriodTrade[] } | { ok: false; error: string } {
-  const bySymbol = new Map<string, PeriodFill[]>();
-  for (const f of sorted) {
-    if (classifyBybitExecType(f.execType) !== 'trade') continue;
-    const key = `${f.category}\u0000${f.symbol}`;
-    bySymbol.set(key, [...(bySymbol.get(key) ?? []), f]);
-  }
-  const out: PeriodTrade[] = [];
-  for (const list of bySymbol.values()) {
-    const first = list[0];
-    if (!first) continue;
-    const inst = coinsOf(first.category, first.symbol);
-    if (!inst) return { ok: false, error: `${first.category} ${first.symbol}: base and quote coin unknown` };
-    const domain: Fill[] = [];
-    for (const f of list) {
-      const d = toDomainFill(f);
-      if (!d) return { ok: false, error: `fill ${f.execId}: side "${f.side}" is not Buy or Sell` };
-      domain.push(d);
-    }
-    const r = closedTradesFromFills(inst, domain);
-    if (!r.ok) return { ok: false, error: r.error.message };
-    // The fold reports when a trade closed, not which fill closed it: the first unmatched fill at that
-    // time is taken (two fills of one symbol in the same ms may swap strategies).
-    let cursor = 0;
-    for (const t of r.trades) {
-      while (cursor < list.length && list[cursor]?.execTime !== t.closedAt) cursor += 1;
-      const closer = list[cursor];
-      cursor += 1;
-      out.push({ ...t, quoteCoin: inst.quoteCoin, strategy: closer?.strategyInstanceId ?? null });
-    }
-  }
-  return { ok: true, trades: out };
 }
 
 function feesOf(fills: readonly PeriodFill[]): Map<string, Decimal> {
@@ -132,27 +91,20 @@ function figures(
   };
 }
 
-export function periodReport(
-  fills: readonly PeriodFill[],
-  snapshots: readonly EquityPoint[],
-  coinsOf: CoinsOf,
+/** One period's figures from the rows, fills and trades of the whole span (see periodReports). */
+function reportFor(
   opts: PeriodReportOptions,
-): PeriodReportResult {
-  const built = buildTradesReport(fills, coinsOf, { from: opts.from, to: opts.to });
-  if (!built.ok) return built;
-  const upToEnd = fills
-    .map((f, i) => ({ f, i }))
-    .filter(({ f }) => f.execTime < opts.to)
-    .sort((a, b) => a.f.execTime - b.f.execTime || a.i - b.i)
-    .map(({ f }) => f);
-  const ct = closedTrades(upToEnd, coinsOf);
-  if (!ct.ok) return ct;
-  const trades = ct.trades.filter((t) => inRange(t.closedAt, opts));
+  rows: readonly ReportRow[],
+  upToEnd: readonly PeriodFill[],
+  allTrades: readonly PeriodTrade[],
+  snapshots: readonly EquityPoint[],
+): PeriodReport {
+  const rowsIn = rows.filter((r) => inRange(rowTime(r), opts));
+  const trades = allTrades.filter((t) => inRange(t.closedAt, opts));
   const tradeFills = upToEnd.filter(
     (f) => inRange(f.execTime, opts) && classifyBybitExecType(f.execType) === 'trade',
   );
-  const rows = built.report.rows;
-  const overall = figures(rows, tradeFills, trades);
+  const overall = figures(rowsIn, tradeFills, trades);
   const drawdown = maxDrawdown(snapshots.filter((s) => inRange(s.ts, opts)));
 
   const groups = new Map<string, PeriodFigures>();
@@ -163,17 +115,57 @@ export function periodReport(
       bySymbol ? r.symbol : (strategyOf.get(closingExecId(r)) ?? NO_STRATEGY);
     const fillKey = (f: PeriodFill): string => (bySymbol ? f.symbol : (f.strategyInstanceId ?? NO_STRATEGY));
     const tradeKey = (t: PeriodTrade): string => (bySymbol ? t.symbol : (t.strategy ?? NO_STRATEGY));
-    const keys = new Set([...rows.map(rowKey), ...tradeFills.map(fillKey), ...trades.map(tradeKey)]);
+    const keys = new Set([...rowsIn.map(rowKey), ...tradeFills.map(fillKey), ...trades.map(tradeKey)]);
     for (const k of [...keys].sort()) {
       groups.set(
         k,
         figures(
-          rows.filter((r) => rowKey(r) === k),
+          rowsIn.filter((r) => rowKey(r) === k),
           tradeFills.filter((f) => fillKey(f) === k),
           trades.filter((t) => tradeKey(t) === k),
         ),
       );
     }
   }
-  return { ok: true, report: { from: opts.from, to: opts.to, overall, maxDrawdown: drawdown, groups } };
+  return { from: opts.from, to: opts.to, overall, maxDrawdown: drawdown, groups, trades };
+}
+
+/**
+ * Reports for several periods from one pass over the fills: the fold up to the latest end is causal, so
+ * each period's rows and trades are those of the whole span that fall inside it.
+ */
+export function periodReports(
+  fills: readonly PeriodFill[],
+  snapshots: readonly EquityPoint[],
+  coinsOf: CoinsOf,
+  periods: readonly PeriodReportOptions[],
+): { ok: true; reports: PeriodReport[] } | { ok: false; error: string } {
+  if (periods.length === 0) return { ok: true, reports: [] };
+  const from = Math.min(...periods.map((p) => p.from));
+  const to = Math.max(...periods.map((p) => p.to));
+  const built = buildTradesReport(fills, coinsOf, { from, to });
+  if (!built.ok) return built;
+  const upToEnd = fills
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => f.execTime < to)
+    .sort((a, b) => a.f.execTime - b.f.execTime || a.i - b.i)
+    .map(({ f }) => f);
+  const ct = closedTrades(upToEnd, coinsOf);
+  if (!ct.ok) return ct;
+  return {
+    ok: true,
+    reports: periods.map((p) => reportFor(p, built.report.rows, upToEnd, ct.trades, snapshots)),
+  };
+}
+
+export function periodReport(
+  fills: readonly PeriodFill[],
+  snapshots: readonly EquityPoint[],
+  coinsOf: CoinsOf,
+  opts: PeriodReportOptions,
+): PeriodReportResult {
+  const r = periodReports(fills, snapshots, coinsOf, [opts]);
+  if (!r.ok) return r;
+  const [report] = r.reports;
+  return report ? { ok: true, report } : { ok: false, error: 'no period' };
 }

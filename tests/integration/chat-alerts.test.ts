@@ -155,11 +155,13 @@ describe('digest', () => {
       execTime: day + 7200_000,
     });
     const a = await digestAlert(h.db, day, day + 25 * 3600_000);
+    // PnL is the day's realized net of fees and funding: d1 only opens a long, so −0.23 (its fee); the
+    // equity is the day's last snapshot.
     expect(a).toEqual({
       kind: 'digest',
       day: '2023-12-31',
       equity: '10080.25',
-      pnl: '80.25',
+      pnl: '-0.23',
       trades: 1,
       openPositions: 0,
       pendingApprovals: 0,

@@ -206,7 +206,10 @@ describe('read-only commands', () => {
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(text).toMatch(/Mode +paper \(sim\)/);
     expect(text).toMatch(/Equity +10,950\.00 USDT/);
-    expect(text).toMatch(/Today +\+50\.00/);
+    // Today, from the fills: e0/e1 and e2/e3 are two closed longs, (50001 − 50000) × 0.01 + (50003 − 50002)
+    // × 0.01 = 0.02 realized; fees 5 × 0.275 = 1.375 → net −1.355 → -1.36 (half-even). Open: 13 longs
+    // 1.25 × (110 − 100) = 162.5 and 12 shorts −0.5 × 10 = −60 → +102.50.
+    expect(text).toMatch(/Today +-1\.36 realized, \+102\.50 open/);
     expect(text).toMatch(/Positions +25/);
     expect(text).toMatch(/Approvals +1 pending/);
     expect(text).toMatch(/Strategies +1 running \/ 2/);
@@ -236,22 +239,30 @@ describe('read-only commands', () => {
     const bal = plain((await say('11', '/balance')).replies[0]);
     expect(bal).toMatch(/USDT +10,000\.00 +8,000\.50 +10,250\.75/);
     expect(bal).toContain('0.00012345');
+    // Closed round trips, newest first: only two have closed (e4 still holds a long). Each nets
+    // 0.01 × 1 − 2 × 0.275 = −0.54.
     const trades = plain((await say('11', '/trades 3')).replies[0]);
-    expect(trades).toContain('Last 3 fills');
-    expect(trades).toMatch(/BTCUSDT +\+0\.01 +50,004/);
+    expect(trades).toContain('Last 2 closed trades');
+    expect(trades).toMatch(
+      /03-15 11:58 +BTCUSDT long 0\.01 +50,002 → 50,003 +-0\.54\n03-15 11:56 +BTCUSDT long 0\.01/,
+    );
+    expect(plain((await say('11', '/fills 1')).replies[0])).toMatch(/Last 1 closed trade\n.*50,002 → 50,003/);
+    // Net −1.36 (as today's above), 2 trades, none won: profit factor 0 / 1.08 = 0, expectancy −0.54.
     const perf = plain((await say('11', '/performance')).replies[0]);
-    expect(perf).toMatch(/C24USDT +\+23\.50/);
+    expect(perf).toMatch(/BTCUSDT +-1\.36 +2 +0% +0\.00 +-0\.54/);
     const strats = plain((await say('11', '/strategies')).replies[0]);
     expect(strats).toMatch(/btc-sma +sma-cross +BTCUSDT 1 +running/);
     expect(strats).toMatch(/eth-rsi .* paused/);
   });
 
-  it('/pnl shows one row per day, newest first, as the equity change', async () => {
+  it('/pnl shows one row per day, newest first, from the fills', async () => {
     const r = plain((await say('11', '/pnl 3')).replies[0]);
-    expect(r).toMatch(/2024-03-15 +\+50\.00/);
-    expect(r).toMatch(/2024-03-14 +\+100\.00/);
-    expect(r).toMatch(/2024-03-13 +\+100\.00/);
-    expect(r).not.toContain('2024-03-12');
+    expect(r).toContain('PnL by day, 2024-03-13 → 2024-03-15');
+    // Realized 0.02, fees 1.375, no funding, net −1.355; two trades, neither won. Quiet days are zero.
+    expect(r).toMatch(
+      /03-15 +\+0\.02 +1\.38 +0\.00 +-1\.36 +2 +0%\n03-14 +0\.00 +0\.00 +0\.00 +0\.00 +0 +—\n03-13 /,
+    );
+    expect(r).not.toContain('03-12');
     expect(plain((await say('11', '/pnl fortnight')).replies[0])).toMatch(/not day, week, month or a number/);
   });
 

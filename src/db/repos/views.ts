@@ -1,14 +1,13 @@
-// Read-only queries behind the chat commands: positions, orders, balances, equity, approvals, strategies,
-// fills. Money comes back as Decimal (numeric columns), never as a float.
-import { and, asc, count, desc, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+// Read-only queries behind the chat commands: positions, orders, balances, equity, approvals, strategies.
+// Money comes back as Decimal (numeric columns), never as a float; period reports are in report-data.ts.
+import { and, asc, desc, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { dec, type Decimal } from '../../domain/decimal.js';
-import { rows, type Db } from '../client.js';
+import type { Db } from '../client.js';
 import {
   approvals,
   approvalVotes,
   balances,
   equitySnapshots,
-  fills,
   intents,
   orders,
   positions,
@@ -41,10 +40,6 @@ export async function openOrders(db: Db) {
     .from(orders)
     .where(inArray(orders.status, OPEN_ORDER_STATUSES))
     .orderBy(desc(orders.createdAt), desc(orders.id));
-}
-
-export async function allPositions(db: Db) {
-  return db.select().from(positions).orderBy(asc(positions.symbol));
 }
 
 export async function balanceRows(db: Db) {
@@ -80,33 +75,6 @@ export async function equityDayOpen(db: Db, dayStart: number) {
   return first ?? null;
 }
 
-export const PNL_BUCKETS = ['day', 'week', 'month'] as const;
-export type PnlBucket = (typeof PNL_BUCKETS)[number];
-
-export interface EquityBucket {
-  /** Start of the bucket, ms (UTC). */
-  start: number;
-  open: Decimal;
-  close: Decimal;
-}
-
-/** First and last equity per UTC day/week (Monday)/month, oldest first, from `fromTs`. */
-export async function equityBuckets(db: Db, bucket: PnlBucket, fromTs: number): Promise<EquityBucket[]> {
-  const unit = sql.raw(`'${bucket}'`);
-  const res = await db.execute(sql`
-    select (extract(epoch from date_trunc(${unit}, to_timestamp(${equitySnapshots.ts} / 1000.0) at time zone 'UTC')) * 1000)::bigint as start,
-           (array_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts} asc))[1] as open,
-           (array_agg(${equitySnapshots.equity}::text order by ${equitySnapshots.ts} desc))[1] as close
-    from ${equitySnapshots}
-    where ${equitySnapshots.ts} >= ${fromTs}
-    group by 1 order by 1`);
-  return rows<{ start: string | number; open: string; close: string }>(res).map((r) => ({
-    start: Number(r.start),
-    open: dec(r.open),
-    close: dec(r.close),
-  }));
-}
-
 export async function tradingStateRow(db: Db) {
   const [r] = await db.select().from(tradingState).where(eq(tradingState.id, 1));
   return r ?? { id: 1, state: 'ACTIVE', reason: null, changedBy: null, changedAt: new Date(0) };
@@ -118,25 +86,6 @@ export async function riskOverrides(db: Db) {
 
 export async function strategyRows(db: Db) {
   return db.select().from(strategyInstances).orderBy(asc(strategyInstances.id));
-}
-
-export async function recentFills(db: Db, limit: number) {
-  return db.select().from(fills).orderBy(desc(fills.execTime), desc(fills.id)).limit(limit);
-}
-
-/** Per symbol: number of trade fills, traded notional and fees. */
-export async function fillStats(db: Db) {
-  const res = await db
-    .select({
-      symbol: fills.symbol,
-      n: count(),
-      volume: sql<string>`coalesce(sum(${fills.qty} * ${fills.price}), 0)::text`,
-      fees: sql<string>`coalesce(sum(${fills.fee}), 0)::text`,
-    })
-    .from(fills)
-    .where(eq(fills.execType, 'Trade'))
-    .groupBy(fills.symbol);
-  return res.map((r) => ({ symbol: r.symbol, fills: Number(r.n), volume: dec(r.volume), fees: dec(r.fees) }));
 }
 
 export interface PendingApproval {
