@@ -5,6 +5,7 @@ import approve from './approve.js';
 import balance from './balance.js';
 import buy from './buy.js';
 import close from './close.js';
+import exportTrades from './export.js';
 import health from './health.js';
 import help from './help.js';
 import kill from './kill.js';
@@ -47,4 +48,5 @@ export const COMMANDS: readonly Command[] = [
   approve,
   reject,
   users,
+  exportTrades,
 ];

@@ -1,15 +1,16 @@
 // send-alert: deliver one stored alert to the chats its kind is routed to (bosun.yaml alerts.routes),
 // paced per chat, retrying 429s after retry_after. Each (alert, chat) is claimed in Postgres before
-// posting, so a retried job never posts twice; sent_at marks the alert done.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// posting, so a retried job never posts twice; sent_at marks the alert done. The digest carries a 30-day
+// equity chart rendered here at delivery.
 import { and, eq, isNull, like } from 'drizzle-orm';
 import { getRun, setStatusMessage, type ChatRun } from '../src/backtest/chat-run.js';
 import type { ApprovalBoard } from '../src/chat/core/approval-board.js';
 import { ALERT_ROUTE, alertSchema } from '../src/chat/core/alerts.js';
 import { renderAlert, renderBacktestResult, renderBacktestStatus } from '../src/chat/core/alert-view.js';
 import { Pacer, realSleep, type Sleep } from '../src/chat/core/pacer.js';
-import { note, type ChatPlatform, type MessageRef, type Reply } from '../src/chat/core/reply.js';
+import { digestChart } from '../src/chat/core/alert-digest-chart.js';
+import type { ChatPlatform, ImageAttachment, MessageRef, Reply } from '../src/chat/core/reply.js';
+import { saveAttachments } from '../src/chat/core/save-attachments.js';
 import { SinkError, type ChatSink } from '../src/chat/core/sink.js';
 import type { Db } from '../src/db/client.js';
 import { alerts, idempotencyKeys } from '../src/db/schema/index.js';
@@ -19,6 +20,7 @@ import { logger } from '../src/platform/logger.js';
 import { alertPayload, type PayloadOf } from '../src/queue/payloads.js';
 import { PermanentJobError } from '../src/queue/workers.js';
 import { RetryLater } from '../src/engine/exchange-errors.js';
+import { zonedDayStart } from './digest.js';
 
 export const name = 'send-alert';
 export const payload = alertPayload;
@@ -37,7 +39,7 @@ export interface SendAlertDeps {
   sleep?: Sleep;
   /** 429 retries within one attempt before handing the job back to BullMQ's backoff. */
   rateLimitRetries?: number;
-  /** Where backtest charts answered on the console are saved (BOSUN_DATA_DIR/charts). */
+  /** Where charts for the console (backtest results, the digest's equity) are saved (BOSUN_DATA_DIR/charts). */
   chartDir?: string;
 }
 
@@ -87,7 +89,7 @@ export async function deliverAlert(
           'status line failed',
         );
       });
-      await sendClaimed(deps, alertId, [{ sink, chatId: to.chatId }], await resultReply(deps, run), result);
+      await sendClaimed(deps, alertId, [{ sink, chatId: to.chatId }], renderBacktestResult(run), result);
     }
   } else if (alert.kind === 'approval-request' || alert.kind === 'approval-decided') {
     const platforms = deps.config.alerts.routes[ALERT_ROUTE[alert.kind]];
@@ -107,13 +109,29 @@ export async function deliverAlert(
       if (sink && chatId) targets.push({ sink, chatId });
       else result.skipped.push(platform);
     }
-    await sendClaimed(deps, alertId, targets, renderAlert(alert), result);
+    const reply = renderAlert(alert);
+    const image = alert.kind === 'digest' && targets.length > 0 ? await digestImage(deps) : undefined;
+    await sendClaimed(deps, alertId, targets, image ? { ...reply, image } : reply, result);
   }
   await deps.db
     .update(alerts)
     .set({ sentAt: new Date(deps.clock.now()) })
     .where(and(eq(alerts.id, alertId), isNull(alerts.sentAt)));
   return result;
+}
+
+/**
+ * The digest's equity chart, drawn now from the snapshots (the queued payload stays small JSON): the 30
+ * days up to the start of today in the operator's timezone, the end of the day the digest reports.
+ */
+async function digestImage(deps: SendAlertDeps): Promise<ImageAttachment | undefined> {
+  try {
+    return await digestChart(deps.db, zonedDayStart(deps.clock.now(), deps.config.alerts.timezone));
+  } catch (e) {
+    // The numbers matter more than the picture: send the digest without it.
+    logger().warn({ err: e instanceof Error ? e.message : String(e) }, 'digest chart not drawn');
+    return undefined;
+  }
 }
 
 /**
@@ -141,7 +159,9 @@ async function sendClaimed(
       continue;
     }
     try {
-      await sendWithRetry(deps, sink, chatId, reply);
+      // A terminal cannot show a chart: it is saved under chartDir and its path printed.
+      const out = sink.platform === 'console' ? await saveAttachments(reply, deps.chartDir) : reply;
+      await sendWithRetry(deps, sink, chatId, out);
       await deps.db
         .update(idempotencyKeys)
         .set({ result: { delivered: true } })
@@ -242,24 +262,6 @@ async function editStatus(
       'status line not edited',
     );
   }
-}
-
-/** The result; on the console the chart cannot be shown, so it is saved and its path given. */
-async function resultReply(deps: SendAlertDeps, run: ChatRun): Promise<Reply> {
-  const reply = renderBacktestResult(run);
-  if (run.request.replyTo?.platform !== 'console' || !reply.image) return reply;
-  const { image, ...rest } = reply;
-  if (!deps.chartDir)
-    return { ...rest, blocks: [...rest.blocks, note('Chart not saved: no data directory.')] };
-  const path = join(deps.chartDir, image.filename);
-  try {
-    await mkdir(deps.chartDir, { recursive: true });
-    await writeFile(path, image.png);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return { ...rest, blocks: [...rest.blocks, note(`Chart not saved: cannot write ${path} (${code}).`)] };
-  }
-  return { ...rest, blocks: [...rest.blocks, note(`Chart saved to ${path}`)] };
 }
 
 /** Alert deliveries recorded for one alert (for tests and `doctor`). */

@@ -19,7 +19,8 @@ export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 800;
 /** Trade markers only while they stay readable. */
 export const MAX_MARKED_TRADES = 60;
-const FONT = 'DejaVu Sans';
+export const CHART_FONT = 'DejaVu Sans';
+const FONT = CHART_FONT;
 const COLORS = { equity: '#1f5fbf', hold: '#8c8c8c', dd: '#d0342c', long: '#1a9641', short: '#d7191c' };
 
 function fontPath(meta: ChartMeta): string {
@@ -184,7 +185,16 @@ export function expandFontShorthand(svg: string): string {
 }
 
 /** Render the equity chart of a result as a PNG. */
-export async function renderEquityChart(r: BacktestResult, meta: ChartMeta = {}): Promise<Buffer> {
+export function renderEquityChart(r: BacktestResult, meta: ChartMeta = {}): Promise<Buffer> {
+  return renderChartPng(chartOption(r, meta), meta);
+}
+
+/** Any ECharts option as a PNG, drawn the same way (bundled font, white background). */
+export async function renderChartPng(
+  option: EChartsOption,
+  meta: ChartMeta = {},
+  size: { width: number; height: number } = { width: CHART_WIDTH, height: CHART_HEIGHT },
+): Promise<Buffer> {
   const font = fontPath(meta);
   // Loaded on demand: echarts costs seconds to import and most runs never draw.
   const echarts = await import('echarts');
@@ -192,12 +202,12 @@ export async function renderEquityChart(r: BacktestResult, meta: ChartMeta = {})
   const chart = echarts.init(null, null, {
     renderer: 'svg',
     ssr: true,
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
+    width: size.width,
+    height: size.height,
   });
   let svg: string;
   try {
-    chart.setOption(chartOption(r, meta));
+    chart.setOption(option);
     svg = chart.renderToSVGString();
   } finally {
     // Without dispose, zrender's animation loop keeps the process alive.
@@ -205,7 +215,7 @@ export async function renderEquityChart(r: BacktestResult, meta: ChartMeta = {})
   }
   const png = new Resvg(expandFontShorthand(svg), {
     background: '#ffffff',
-    fitTo: { mode: 'width', value: CHART_WIDTH },
+    fitTo: { mode: 'width', value: size.width },
     font: { loadSystemFonts: false, fontFiles: [font], defaultFontFamily: FONT, sansSerifFamily: FONT },
   })
     .render()

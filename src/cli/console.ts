@@ -1,5 +1,6 @@
 // `bosun console`: the chat commands in a terminal, against a running bot's database and queues, as the
 // local admin. Trades it asks for go through the same risk, approvals and order jobs as the bot's own.
+import { join } from 'node:path';
 import { runConsole } from '../chat/console/index.js';
 import { loadConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
@@ -30,7 +31,12 @@ export async function runConsoleCommand(io: CliIo, env: Env): Promise<number> {
   try {
     // Alerts keep going to the bot's own gateway; this console only answers its own commands.
     const chat = await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX, alertWorker: false });
-    await runConsole({ input: io.stdin, output: io.stdout, core: chat.gateway.core });
+    await runConsole({
+      input: io.stdin,
+      output: io.stdout,
+      core: chat.gateway.core,
+      fileDir: join(env.dataDir, 'exports'),
+    });
   } finally {
     await rt.shutdown.run('console closed');
   }

@@ -130,6 +130,7 @@ export async function runDemo(args: string[], io: CliIo, env: Env): Promise<numb
       input: io.stdin,
       output: io.stdout,
       core: chat.gateway.core,
+      fileDir: join(dataDir, 'exports'),
       banner:
         'bosun demo: paper trading on the built-in simulator (BTCUSDT replay, ETHUSDT random walk).\nType /help for commands, /status to start, /quit to leave.',
     });

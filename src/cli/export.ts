@@ -3,18 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openDb, type DbHandle } from '../db/client.js';
-import { listFills } from '../db/repos/positions.js';
-import { instruments } from '../db/schema/index.js';
-import { CATEGORIES, type Category } from '../domain/instrument.js';
+import { loadTradesReport } from '../engine/trades-export.js';
 import type { Env } from '../platform/env.js';
-import {
-  buildTradesReport,
-  coinsResolver,
-  EXPORT_FORMATS,
-  exportTrades,
-  type ExportFormat,
-  type ReportPeriod,
-} from '../reports/index.js';
+import { EXPORT_FORMATS, exportTrades, type ExportFormat, type ReportPeriod } from '../reports/index.js';
 import { line, type CliIo } from './io.js';
 import { embeddedDir } from './migrate.js';
 
@@ -104,10 +95,6 @@ export interface ExportCliDeps {
   openDb?: (env: Env) => Promise<DbHandle>;
 }
 
-function isCategory(c: string): c is Category {
-  return (CATEGORIES as readonly string[]).includes(c);
-}
-
 export async function runExportCli(
   args: string[],
   io: CliIo,
@@ -127,13 +114,7 @@ export async function runExportCli(
   )(env);
   let text: string;
   try {
-    const fills = await listFills(h.db);
-    const known = (await h.db.select().from(instruments)).flatMap((r) =>
-      isCategory(r.category)
-        ? [{ category: r.category, symbol: r.symbol, baseCoin: r.baseCoin, quoteCoin: r.quoteCoin }]
-        : [],
-    );
-    const r = buildTradesReport(fills, coinsResolver(known), opts.period);
+    const r = await loadTradesReport(h.db, opts.period);
     if (!r.ok) {
       line(io.stderr, `bosun export: cannot build the report: ${r.error}`);
       return 1;

@@ -1,6 +1,6 @@
 // A small Slack Web API emulator for tests (no maintained one exists on npm): an HTTP server on
-// 127.0.0.1 answering the methods bosun calls, the files.uploadV2 upload URL and response_url, plus
-// helpers that sign slash-command and interaction requests the way Slack does.
+// 127.0.0.1 answering the methods bosun calls, the files.uploadV2 upload URL (keeping the uploaded bytes)
+// and response_url, plus helpers that sign slash-command and interaction requests the way Slack does.
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,8 @@ export interface SlackCall {
   auth: string;
   params: Record<string, unknown>;
   bytes?: number;
+  /** `upload`: the file as received at the upload URL (the multipart part's bytes, or the raw body). */
+  file?: { name: string; data: Buffer };
 }
 
 export interface SlackStoredMessage {
@@ -94,6 +96,7 @@ export class SlackEmulator {
         auth,
         params: { fileId: url.pathname.slice(8) },
         bytes: body.length,
+        file: await uploadedFile(String(req.headers['content-type'] ?? ''), body),
       });
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${body.length}`);
       return;
@@ -178,6 +181,20 @@ export class SlackEmulator {
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+/** The uploaded file: the web client posts it as a multipart part; a raw body is taken as is. */
+async function uploadedFile(contentType: string, body: Buffer): Promise<{ name: string; data: Buffer }> {
+  if (!contentType.includes('multipart/form-data')) return { name: '', data: body };
+  const form = await new Request('http://x/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: new Uint8Array(body),
+  }).formData();
+  for (const [, v] of form) {
+    if (typeof v !== 'string') return { name: v.name, data: Buffer.from(await v.arrayBuffer()) };
+  }
+  return { name: '', data: Buffer.alloc(0) };
 }
 
 function blocksOf(v: unknown): unknown[] {

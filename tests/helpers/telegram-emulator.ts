@@ -1,6 +1,7 @@
 // A small Telegram Bot API emulator for tests: an HTTP server on 127.0.0.1 that answers the methods
 // bosun calls (JSON, urlencoded and multipart bodies), long-polls getUpdates briefly, keeps the messages
-// it was asked to send or edit, and can inject failures such as 429 with retry_after.
+// it was asked to send or edit (photos and documents with their uploaded bytes), and can inject failures
+// such as 429 with retry_after.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,6 +27,8 @@ export interface TgStoredMessage {
   caption?: string;
   reply_markup?: unknown;
   photo?: boolean;
+  /** sendDocument: the uploaded file as received (multipart). */
+  document?: TgFile;
   edits: number;
 }
 
@@ -214,8 +217,12 @@ export class TelegramEmulator {
       case 'getUpdates':
         return this.getUpdates(p, req);
       case 'sendMessage':
-      case 'sendPhoto': {
+      case 'sendPhoto':
+      case 'sendDocument': {
         const chatId = String(p.chat_id);
+        const document = method === 'sendDocument' ? files.find((f) => f.field === 'document') : undefined;
+        // Like the Bot API: a document must be uploaded (or referenced), never missing.
+        if (method === 'sendDocument' && !document) return undefined;
         const msg: TgStoredMessage = {
           message_id: this.nextMessageId++,
           chatId,
@@ -223,19 +230,33 @@ export class TelegramEmulator {
           caption: p.caption !== undefined ? String(p.caption) : undefined,
           reply_markup: parseMaybeJson(p.reply_markup),
           photo: method === 'sendPhoto' ? files.length > 0 : undefined,
+          document,
           edits: 0,
         };
         this.messages.set(`${chatId}:${msg.message_id}`, msg);
         const chat = { id: Number(chatId), type: Number(chatId) > 0 ? 'private' : 'group' };
-        return method === 'sendPhoto'
-          ? {
-              message_id: msg.message_id,
-              date: now,
-              chat,
-              caption: msg.caption,
-              photo: [{ file_id: 'f1', file_unique_id: 'u1', width: 1, height: 1 }],
-            }
-          : { message_id: msg.message_id, date: now, chat, text: msg.text };
+        const base = { message_id: msg.message_id, date: now, chat };
+        if (method === 'sendPhoto') {
+          return {
+            ...base,
+            caption: msg.caption,
+            photo: [{ file_id: 'f1', file_unique_id: 'u1', width: 1, height: 1 }],
+          };
+        }
+        if (document) {
+          return {
+            ...base,
+            caption: msg.caption,
+            document: {
+              file_id: `d${msg.message_id}`,
+              file_unique_id: `ud${msg.message_id}`,
+              file_name: document.name,
+              mime_type: document.type,
+              file_size: document.bytes.length,
+            },
+          };
+        }
+        return { ...base, text: msg.text };
       }
       case 'editMessageText':
       case 'editMessageReplyMarkup': {

@@ -1,8 +1,10 @@
 // The terminal chat: the same commands and replies as Telegram and Slack, typed at a prompt (or piped,
-// one command per line). Buttons become numbered choices: type /1, or the button's callback data.
+// one command per line). Buttons become numbered choices: type /1, or the button's callback data. Files
+// in replies are saved under a directory and their path printed.
 import { createInterface } from 'node:readline';
 import { parseCallback } from '../core/callback-data.js';
 import type { ChatCore } from '../core/gateway.js';
+import { saveAttachments } from '../core/save-attachments.js';
 import type { Button, MessageRef, Reply } from '../core/reply.js';
 import type { ChatSink } from '../core/sink.js';
 import { renderPlain } from './render.js';
@@ -19,6 +21,8 @@ export interface RunConsoleOptions {
   actor?: ConsoleActor;
   /** Shown before the first prompt on a terminal. */
   banner?: string;
+  /** Where files and charts in replies (an /export) are saved; their path is printed instead. */
+  fileDir?: string;
 }
 
 /** Resolves on /quit or end of input. Lines are handled strictly one after another. */
@@ -54,7 +58,7 @@ export async function runConsole(opts: RunConsoleOptions): Promise<void> {
         if (res.replies.length === 0 && res.notice && callback !== undefined) write(res.notice);
         choices = [];
         for (const r of res.replies) {
-          const out = renderPlain(r, choices.length);
+          const out = renderPlain(await saveAttachments(r, opts.fileDir), choices.length);
           choices.push(...out.buttons);
           write(out.text);
         }

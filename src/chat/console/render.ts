@@ -23,6 +23,10 @@ export function renderPlain(
     lines.push(
       `(image ${reply.image.filename}, ${reply.image.png.length} bytes${reply.image.caption ? `: ${reply.image.caption}` : ''})`,
     );
+  if (reply.file)
+    lines.push(
+      `(file ${reply.file.filename}, ${reply.file.data.length} bytes${reply.file.caption ? `: ${reply.file.caption}` : ''})`,
+    );
   const buttons = (reply.buttons ?? []).flat();
   if (buttons.length) {
     lines.push(

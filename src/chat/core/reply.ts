@@ -28,6 +28,15 @@ export interface ImageAttachment {
   caption?: string;
 }
 
+/** A document sent with a reply (an export): Telegram document, Slack file, file saved by a terminal. */
+export interface FileAttachment {
+  data: Buffer;
+  filename: string;
+  /** e.g. text/csv; platforms that sniff the type ignore it. */
+  mime: string;
+  caption?: string;
+}
+
 /** A message already posted on a platform, so it can be edited later. */
 export interface MessageRef {
   platform: ChatPlatform;
@@ -45,6 +54,7 @@ export interface Reply {
   /** Rows of buttons. */
   buttons?: Button[][];
   image?: ImageAttachment;
+  file?: FileAttachment;
   /** Replace a message instead of sending a new one: the one whose button was pressed, or a given one. */
   edit?: 'origin' | MessageRef;
   /** Only the asker should see it where the platform allows (Slack ephemeral). */

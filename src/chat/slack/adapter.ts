@@ -107,12 +107,19 @@ export class SlackAdapter implements ChatSink {
     try {
       const m = renderSlack(reply);
       const res = await this.app.client.chat.postMessage({ channel: chatId, text: m.text, blocks: m.blocks });
-      if (reply.image) {
+      // Attachments go through files.uploadV2 (getUploadURLExternal → upload → completeUploadExternal).
+      const uploads = [
+        ...(reply.image
+          ? [{ data: reply.image.png, filename: reply.image.filename, caption: reply.image.caption }]
+          : []),
+        ...(reply.file ? [reply.file] : []),
+      ];
+      for (const u of uploads) {
         await this.app.client.files.uploadV2({
           channel_id: res.channel ?? chatId,
-          file: reply.image.png,
-          filename: reply.image.filename,
-          title: reply.image.caption ?? reply.title ?? reply.image.filename,
+          file: u.data,
+          filename: u.filename,
+          title: u.caption ?? reply.title ?? u.filename,
         });
       }
       return { platform: 'slack', chatId: res.channel ?? chatId, messageId: res.ts ?? '' };
@@ -213,7 +220,7 @@ export class SlackAdapter implements ChatSink {
     try {
       if (r.edit === 'origin' && origin) return await this.edit({ platform: 'slack', ...origin }, r);
       if (r.edit && r.edit !== 'origin' && r.edit.platform === 'slack') return await this.edit(r.edit, r);
-      if (r.private && !r.image) {
+      if (r.private && !r.image && !r.file) {
         const m = renderSlack(r);
         await respond({
           response_type: 'ephemeral',

@@ -1,6 +1,6 @@
 // Telegram adapter (telegraf 4): maps updates to the chat core and renders replies as HTML messages,
-// inline keyboards and photos. Long polling (pending updates dropped at start) or a webhook with a
-// secret token. Updates without a real sender are passed on as such, so the core rejects them.
+// inline keyboards, photos and documents. Long polling (pending updates dropped at start) or a webhook
+// with a secret token. Updates without a real sender are passed on as such, so the core rejects them.
 import { createServer, type Server } from 'node:http';
 import { Telegraf, type Context } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
@@ -10,7 +10,7 @@ import type { MessageRef, Reply } from '../core/reply.js';
 import type { ChatSink } from '../core/sink.js';
 import { logger } from '../../platform/logger.js';
 import { isNotModified, scrub, toSinkError } from './errors.js';
-import { renderTelegram, TG_CAPTION_LIMIT } from './render.js';
+import { renderTelegram, TG_CAPTION_LIMIT, withinDocumentLimit } from './render.js';
 
 export interface TelegramAdapterOptions {
   token: string;
@@ -127,31 +127,51 @@ export class TelegramAdapter implements ChatSink {
     }
   }
 
-  private async sendNow(chatId: string, reply: Reply): Promise<MessageRef> {
+  private async sendNow(chatId: string, original: Reply): Promise<MessageRef> {
+    const reply = withinDocumentLimit(original);
     const parts = renderTelegram(reply);
+    const fits =
+      parts.length === 1 && parts[0] && parts[0].html.length <= TG_CAPTION_LIMIT ? parts[0] : undefined;
+    // Text short enough for a caption rides on the first attachment; otherwise it goes as messages.
+    const carrier = fits && (reply.image ? 'image' : reply.file ? 'file' : undefined);
+    const captionOf = (on: 'image' | 'file', own: string | undefined) =>
+      carrier === on && fits
+        ? { caption: fits.html, parse_mode: 'HTML' as const, reply_markup: fits.keyboard }
+        : { caption: (own ?? reply.title ?? '').slice(0, TG_CAPTION_LIMIT) };
     let lastId = '';
+    let textId: string | undefined;
     if (reply.image) {
-      const only =
-        parts.length === 1 && parts[0] && parts[0].html.length <= TG_CAPTION_LIMIT ? parts[0] : undefined;
-      const caption = only?.html ?? (reply.image.caption ?? reply.title ?? '').slice(0, TG_CAPTION_LIMIT);
       const sent = await this.bot.telegram.sendPhoto(
         chatId,
         { source: reply.image.png, filename: reply.image.filename },
-        { caption, parse_mode: only ? 'HTML' : undefined, reply_markup: only?.keyboard },
+        captionOf('image', reply.image.caption),
       );
       lastId = String(sent.message_id);
-      if (only) return { platform: 'telegram', chatId, messageId: lastId };
+      if (carrier === 'image') textId = lastId;
     }
-    for (const p of parts) {
-      const sent = await this.bot.telegram.sendMessage(chatId, p.html, {
-        parse_mode: 'HTML',
-        reply_markup: p.keyboard,
-        link_preview_options: { is_disabled: true },
-      });
+    if (!carrier) {
+      for (const p of parts) {
+        const sent = await this.bot.telegram.sendMessage(chatId, p.html, {
+          parse_mode: 'HTML',
+          reply_markup: p.keyboard,
+          link_preview_options: { is_disabled: true },
+        });
+        lastId = String(sent.message_id);
+      }
+      textId = lastId;
+    }
+    if (reply.file) {
+      // sendDocument is multipart/form-data; the file name is what the chat shows and saves.
+      const sent = await this.bot.telegram.sendDocument(
+        chatId,
+        { source: reply.file.data, filename: reply.file.filename },
+        captionOf('file', reply.file.caption),
+      );
       lastId = String(sent.message_id);
+      if (carrier === 'file') textId = lastId;
     }
-    // The last part carries the buttons, so it is the one later edits target.
-    return { platform: 'telegram', chatId, messageId: lastId };
+    // The message with the text (and its buttons) is the one later edits target.
+    return { platform: 'telegram', chatId, messageId: textId ?? lastId };
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -210,7 +230,7 @@ export class TelegramAdapter implements ChatSink {
     const chatId = String(ctx.chat?.id ?? ctx.from?.id ?? '');
     for (const r of replies) {
       try {
-        if (r.edit === 'origin' && origin && !r.image) {
+        if (r.edit === 'origin' && origin && !r.image && !r.file) {
           await this.edit({ platform: 'telegram', ...origin }, r);
         } else if (r.edit && r.edit !== 'origin' && r.edit.platform === 'telegram') {
           await this.edit(r.edit, r);

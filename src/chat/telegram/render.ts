@@ -1,10 +1,13 @@
 // Reply → Telegram HTML (parse_mode HTML): escaped text, bold title, tables in <pre>, inline keyboards,
-// split at Telegram's 4096-character limit with the buttons on the last part.
+// split at Telegram's 4096-character limit with the buttons on the last part; files over the upload limit
+// are replaced by a note.
 import { formatTable } from '../core/text-table.js';
-import type { Block, Button, Reply, Tone } from '../core/reply.js';
+import { note, type Block, type Button, type Reply, type Tone } from '../core/reply.js';
 
 export const TG_MESSAGE_LIMIT = 4096;
 export const TG_CAPTION_LIMIT = 1024;
+/** Bot API upload limit for sendDocument (multipart). */
+export const TG_DOCUMENT_LIMIT = 50 * 1024 * 1024;
 
 export interface InlineKeyboard {
   inline_keyboard: { text: string; callback_data: string }[][];
@@ -90,4 +93,18 @@ export function renderTelegram(reply: Reply, limit = TG_MESSAGE_LIMIT): Telegram
   if (cur || messages.length === 0) messages.push(cur || escapeHtml(reply.title ?? '…'));
   const kb = keyboard(reply.buttons);
   return messages.map((html, i) => (i === messages.length - 1 && kb ? { html, keyboard: kb } : { html }));
+}
+
+/** A file over the Bot API's upload limit is left out, with a note saying so (the rest still arrives). */
+export function withinDocumentLimit(reply: Reply): Reply {
+  if (!reply.file || reply.file.data.length <= TG_DOCUMENT_LIMIT) return reply;
+  const { file, ...rest } = reply;
+  const mb = (file.data.length / 1_048_576).toFixed(1);
+  return {
+    ...rest,
+    blocks: [
+      ...rest.blocks,
+      note(`${file.filename} is ${mb} MB, over Telegram's 50 MB limit for bot uploads: not attached.`),
+    ],
+  };
 }
