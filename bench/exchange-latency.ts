@@ -2,10 +2,11 @@
 // place a resting limit order, then cancel it, ~300 times. Calls are paced just under Bybit's per-UID limits
 // (linear 10/s, spot 20/s for create and cancel) so the client-side limiter never waits and the figures are
 // pure round trips; the two categories are interleaved to finish in about ten seconds.
+import { orderLinkIdFor } from '../src/domain/ids.js';
 import { performance } from 'node:perf_hooks';
 import { dec } from '../src/domain/decimal.js';
 import type { Category } from '../src/domain/instrument.js';
-import { createBybitExchange, orderLinkIdFor } from '../src/exchange/bybit/index.js';
+import { createBybitExchange } from '../src/exchange/bybit/index.js';
 import { startSim } from '../src/exchange/sim/index.js';
 import { createLogger } from '../src/platform/logger.js';
 
@@ -48,7 +49,7 @@ export async function run(): Promise<Record<string, number | string>> {
       const wait = next[category] - performance.now();
       if (wait > 0) await sleep(wait);
       next[category] = performance.now() + PACE_MS[category];
-      const orderLinkId = orderLinkIdFor(`bench-${i}`);
+      const orderLinkId = orderLinkIdFor(`bench${i}`, 1);
       try {
         const t0 = performance.now();
         await ex.placeOrder({

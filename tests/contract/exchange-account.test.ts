@@ -1,7 +1,8 @@
 // Contract: wallet, positions, leverage and exchange-side TP/SL through the ExchangePort (bybit → simulator).
+import { orderLinkIdFor } from '../../src/domain/ids.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
-import { InvalidOrderError, orderLinkIdFor } from '../../src/exchange/bybit/index.js';
+import { InvalidOrderError } from '../../src/exchange/bybit/index.js';
 import type { ExchangePort } from '../../src/exchange/port.js';
 import type { SimHandle } from '../../src/exchange/sim/index.js';
 import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
@@ -43,7 +44,7 @@ describe('ExchangePort account (bybit adapter → simulator)', () => {
       side: 'buy',
       type: 'market',
       qty: dec('0.01'),
-      orderLinkId: orderLinkIdFor('tpsl-entry'),
+      orderLinkId: orderLinkIdFor('tpslentry', 1),
     });
     // 58800.04 rounds to the 0.1 tick.
     expect(
@@ -88,7 +89,7 @@ describe('ExchangePort account (bybit adapter → simulator)', () => {
       side: 'sell',
       type: 'market',
       qty: dec('0.1'),
-      orderLinkId: orderLinkIdFor('short-eth'),
+      orderLinkId: orderLinkIdFor('shorteth', 1),
     });
     const positions = await ex.positions();
     const eth = positions.find((p) => p.symbol === 'ETHUSDT');

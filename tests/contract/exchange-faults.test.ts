@@ -1,4 +1,5 @@
 // Contract: every error class, provoked with simulator faults through the real SDK and the adapter.
+import { orderLinkIdFor } from '../../src/domain/ids.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
 import {
@@ -6,7 +7,6 @@ import {
   type BybitExchangeOptions,
   createBybitExchange,
   OutcomeUnknownError,
-  orderLinkIdFor,
   RateLimitedError,
   TransientError,
 } from '../../src/exchange/bybit/index.js';
@@ -41,7 +41,7 @@ const limitBuy = (): PlaceOrderRequest => ({
   type: 'limit',
   qty: dec('0.01'),
   price: dec('50000'),
-  orderLinkId: orderLinkIdFor(`faults-${++n}`),
+  orderLinkId: orderLinkIdFor(`faults${++n}`, 1),
 });
 const atVenue = (id: string) => sim.state.orders().filter((o) => o.orderLinkId === id);
 

@@ -1,7 +1,8 @@
 // Contract: order entry and order/fill reports through the ExchangePort (bybit adapter → simulator).
+import { orderLinkIdFor } from '../../src/domain/ids.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
-import { InvalidOrderError, orderLinkIdFor } from '../../src/exchange/bybit/index.js';
+import { InvalidOrderError } from '../../src/exchange/bybit/index.js';
 import type { ExchangePort } from '../../src/exchange/port.js';
 import type { SimHandle } from '../../src/exchange/sim/index.js';
 import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
@@ -9,7 +10,7 @@ import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
 let sim: SimHandle;
 let ex: ExchangePort;
 let n = 0;
-const linkId = () => orderLinkIdFor(`orders-${++n}`);
+const linkId = () => orderLinkIdFor(`orders${++n}`, 1);
 const PRICE = '60000';
 
 let env: SimExchange;

@@ -1,8 +1,9 @@
 // Contract: streams through the ExchangePort — public kline/ticker, private order/execution/position/wallet,
 // resync after a reconnect, and the client rebuild after a private auth failure (bybit adapter → simulator).
+import { orderLinkIdFor } from '../../src/domain/ids.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
-import { createBybitExchange, orderLinkIdFor } from '../../src/exchange/bybit/index.js';
+import { createBybitExchange } from '../../src/exchange/bybit/index.js';
 import type {
   Balance,
   ExchangePort,
@@ -44,7 +45,7 @@ async function until(pred: () => boolean, ms = 5_000): Promise<void> {
 }
 
 let n = 0;
-const id = () => orderLinkIdFor(`streams-${++n}`);
+const id = () => orderLinkIdFor(`streams${++n}`, 1);
 
 beforeAll(async () => {
   sim = await startSim({ port: 0, speed: 0 });

@@ -1,7 +1,6 @@
 // Public surface of the Bybit adapter: construction, the orderLinkId rule and the error classes.
 export { BybitExchange, createBybitExchange, type BybitExchangeOptions } from './exchange.js';
 export { BYBIT_ENVS, type BybitEnv } from './constants.js';
-export { orderLinkIdFor, isValidOrderLinkId, ORDER_LINK_ID_RE } from './link-id.js';
 export {
   AuthError,
   ClockSkewError,

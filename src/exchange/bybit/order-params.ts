@@ -5,7 +5,7 @@ import { toPlain, type Decimal } from '../../domain/decimal.js';
 import { makeQty, roundPrice, type Instrument, type PriceRounding } from '../../domain/instrument.js';
 import type { AmendOrderRequest, PlaceOrderRequest } from '../port.js';
 import { InvalidOrderError } from './errors.js';
-import { isValidOrderLinkId } from './link-id.js';
+import { isValidOrderLinkId } from '../../domain/ids.js';
 import { SIDE_TO_WIRE, TIF_TO_WIRE, TYPE_TO_WIRE } from './map.js';
 
 function invalid(endpoint: string, problem: string): InvalidOrderError {
