@@ -1,10 +1,9 @@
 // The intent pipeline: a proposal (from a strategy tick or an operator) becomes an intent row, a stored
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
-import { riskOverrides } from '../db/repos/account.js';
 import { createApproval } from '../db/repos/approvals.js';
-import { insertIntent, insertRiskDecision, type IntentRow } from '../db/repos/intents.js';
-import { getTradingState, type TradingStateRow } from '../db/repos/trading-state.js';
+import { insertIntentWithDecision, type IntentRow } from '../db/repos/intents.js';
+import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import { makeIntentId } from '../domain/ids.js';
 import { roundPrice, type Instrument } from '../domain/instrument.js';
@@ -78,21 +77,19 @@ export interface ProposalContext {
 }
 
 /**
- * Independent reads in parallel: they are most of a proposal's latency. The wallet refresh lands in the
- * balances table, so the portfolio inputs are read once it has finished.
+ * The market over REST and the account from the database, in parallel: they are most of a proposal's
+ * latency. The wallet refresh lands in the balances table, so the account is read once it has finished.
  */
 export async function loadProposalContext(
   deps: EngineDeps,
   category: Instrument['category'],
   symbol: string,
 ): Promise<ProposalContext> {
-  const [market, inputs, overrides, state] = await Promise.all([
+  const [market, inputs] = await Promise.all([
     marketView(deps, category, symbol),
     refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
-    riskOverrides(deps.db),
-    getTradingState(deps.db),
   ]);
-  return { market, inputs, overrides, state };
+  return { market, inputs, overrides: inputs.overrides, state: inputs.tradingState };
 }
 
 /**
@@ -144,42 +141,44 @@ export async function proposeIntent(
 
   type Written = { intent: IntentRow; approvalId?: number; expiresAt?: number } | null;
   const written = await deps.db.transaction(async (tx): Promise<Written> => {
-    const intent = await insertIntent(tx, {
-      ref: makeIntentId(now, deps.randomBytes(8)),
-      source: proposal.source,
-      strategyInstanceId: meta.strategyInstanceId ?? null,
-      candleTime: meta.candleTime ?? null,
-      leg: meta.leg ?? 'entry',
-      category: proposal.category,
-      symbol: proposal.symbol,
-      side: proposal.side,
-      orderType: proposal.orderType,
-      qty: decision.approved ? decision.qty : (proposal.qty ?? null),
-      notional: proposal.notional ?? null,
-      limitPrice: proposal.limitPrice ?? null,
-      stopPrice: stopPrice ?? null,
-      reduceOnly: proposal.reduceOnly,
-      // Decided before the transaction: nobody can see the intent before its decision is stored with it.
-      status: !decision.approved ? 'denied' : route?.kind === 'ask' ? 'awaiting-approval' : 'approved',
-      reason: decision.approved ? null : decision.reasons.map((r) => r.reason).join('; '),
-      requestedBy: meta.requestedBy ?? null,
-    });
-    if (!intent) return null;
-    await insertRiskDecision(tx, {
-      intentId: intent.id,
-      outcome: decision.approved ? 'approved' : 'denied',
-      qty: decision.approved ? decision.qty : null,
-      price: decision.approved ? decision.price : null,
-      notional: decision.approved ? decision.notional : null,
-      reasons: decision.approved ? [] : decision.reasons.map((r) => ({ check: r.check, reason: r.reason })),
-      // What the approval message shows: the account as risk saw it, and the fee it will likely pay.
-      inputs: {
-        ...checksJson(decision.checks),
-        equity: portfolio.equity.toFixed(),
-        grossExposure: portfolio.grossExposure.toFixed(),
-        feeRate: TAKER_FEE[proposal.category],
+    const intent = await insertIntentWithDecision(
+      tx,
+      {
+        ref: makeIntentId(now, deps.randomBytes(8)),
+        source: proposal.source,
+        strategyInstanceId: meta.strategyInstanceId ?? null,
+        candleTime: meta.candleTime ?? null,
+        leg: meta.leg ?? 'entry',
+        category: proposal.category,
+        symbol: proposal.symbol,
+        side: proposal.side,
+        orderType: proposal.orderType,
+        qty: decision.approved ? decision.qty : (proposal.qty ?? null),
+        notional: proposal.notional ?? null,
+        limitPrice: proposal.limitPrice ?? null,
+        stopPrice: stopPrice ?? null,
+        reduceOnly: proposal.reduceOnly,
+        // Decided before the transaction: nobody can see the intent before its decision is stored with it.
+        status: !decision.approved ? 'denied' : route?.kind === 'ask' ? 'awaiting-approval' : 'approved',
+        reason: decision.approved ? null : decision.reasons.map((r) => r.reason).join('; '),
+        requestedBy: meta.requestedBy ?? null,
       },
-    });
+      {
+        outcome: decision.approved ? 'approved' : 'denied',
+        qty: decision.approved ? decision.qty : null,
+        price: decision.approved ? decision.price : null,
+        notional: decision.approved ? decision.notional : null,
+        reasons: decision.approved ? [] : decision.reasons.map((r) => ({ check: r.check, reason: r.reason })),
+        // What the approval message shows: the account as risk saw it, and the fee it will likely pay.
+        inputs: {
+          ...checksJson(decision.checks),
+          equity: portfolio.equity.toFixed(),
+          grossExposure: portfolio.grossExposure.toFixed(),
+          feeRate: TAKER_FEE[proposal.category],
+        },
+      },
+    );
+    if (!intent) return null;
     if (!decision.approved) return { intent };
     if (route?.kind === 'ask') {
       const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;

@@ -1,8 +1,7 @@
 // Builds the read-only portfolio view (for risk and strategies) from the database and fresh exchange
 // data: balances from the wallet, marks from tickers, round-trip results stored with the fills.
-import { listBalances, peakEquity, upsertBalance, type BalanceRow } from '../db/repos/account.js';
-import { listPositions, type PositionRow } from '../db/repos/positions.js';
-import { recentTradeResults, type TradeResult } from '../db/repos/trade-results.js';
+import { upsertBalance } from '../db/repos/account.js';
+import { loadAccountState, type AccountState } from '../db/repos/account-state.js';
 import { Decimal, ZERO } from '../domain/decimal.js';
 import type { Category } from '../domain/instrument.js';
 import { buildPortfolioView, utcDayStart, type PortfolioView } from '../portfolio/index.js';
@@ -49,24 +48,14 @@ export async function marketView(deps: EngineDeps, category: Category, symbol: s
   return { lastPrice: t.lastPrice, ...(t.markPrice ? { markPrice: t.markPrice } : {}), dataTs: t.ts };
 }
 
-/** What the view is built from, read from the database in parallel (no exchange call). */
-export interface PortfolioInputs {
-  readonly positions: readonly PositionRow[];
-  readonly balances: readonly BalanceRow[];
-  readonly trades: readonly TradeResult[];
-  readonly peakEquity: Decimal;
+/** What the view (and a risk decision) is built from: the account as stored, read in one statement. */
+export interface PortfolioInputs extends AccountState {
   readonly now: number;
 }
 
 export async function loadPortfolioInputs(deps: EngineDeps): Promise<PortfolioInputs> {
   const now = deps.clock.now();
-  const [positions, balances, trades, peak] = await Promise.all([
-    listPositions(deps.db),
-    listBalances(deps.db),
-    recentTradeResults(deps.db, utcDayStart(now), now),
-    peakEquity(deps.db),
-  ]);
-  return { positions, balances, trades, peakEquity: peak ?? ZERO, now };
+  return { ...(await loadAccountState(deps.db, utcDayStart(now), now)), now };
 }
 
 /** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
@@ -77,7 +66,7 @@ export async function viewFromInputs(
   exclude?: { symbol: string; category: Category },
 ): Promise<PortfolioView> {
   const positions = inputs.positions.filter(
-    (p) => !p.size.isZero() && !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
+    (p) => !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
   );
   const marks = new Map(extraMarks);
   const missing = [
@@ -105,11 +94,11 @@ export async function viewFromInputs(
       category: p.category as Category,
       symbol: p.symbol,
       size: p.size,
-      avgEntry: p.size.isZero() ? null : p.avgEntry,
+      avgEntry: p.avgEntry,
     })),
     marks,
     closedTrades: inputs.trades,
-    peakEquity: inputs.peakEquity,
+    peakEquity: inputs.peakEquity ?? ZERO,
     now: inputs.now,
   });
 }

@@ -64,6 +64,30 @@ export async function insertRiskDecision(
   return r;
 }
 
+export type NewRiskDecision = Omit<typeof riskDecisions.$inferInsert, 'intentId'>;
+
+/**
+ * A new intent and its risk decision, sent together: the decision finds its intent by the ref (unique,
+ * made by the caller), so neither waits for the other's answer. Null when the intent already existed
+ * (a strategy's second proposal for one candle and leg); then no decision is stored either.
+ */
+export async function insertIntentWithDecision(
+  tx: Db,
+  intent: NewIntent,
+  d: NewRiskDecision,
+): Promise<IntentRow | null> {
+  const money = (x: Decimal | null | undefined) => (x ? x.toFixed() : null);
+  const [row] = await Promise.all([
+    insertIntent(tx, intent),
+    tx.execute(sql`insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
+      select id, ${d.outcome}, ${money(d.qty)}::numeric, ${money(d.price)}::numeric,
+        ${money(d.notional)}::numeric, ${JSON.stringify(d.reasons ?? [])}::jsonb,
+        ${JSON.stringify(d.inputs ?? {})}::jsonb
+      from ${intents} where ref = ${intent.ref}`),
+  ]);
+  return row;
+}
+
 export async function latestRiskDecision(db: Db, intentId: number): Promise<RiskDecisionRow | null> {
   const [r] = await db
     .select()

@@ -1,11 +1,11 @@
 // Round-trip results stored on the fills that closed them (fills.trade_pnl): what the daily loss limit
 // and the loss-streak cool-down read, in two index lookups instead of a fold over every fill ever stored.
-import { and, asc, eq, gte, isNotNull, lte, or, sql } from 'drizzle-orm';
-import { ZERO, type Decimal } from '../../domain/decimal.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { Decimal, ZERO } from '../../domain/decimal.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
 import type { Side } from '../../domain/side.js';
 import { tradeStep } from '../../domain/trade-result.js';
-import type { Db } from '../client.js';
+import { rows, type Db } from '../client.js';
 import { fills, positions } from '../schema/index.js';
 import { getInstrument } from './instruments.js';
 
@@ -16,26 +16,24 @@ export interface TradeResult {
 }
 
 /**
- * The results closed up to `now` that today's figure and the current loss streak depend on: those closed
- * since `dayStart`, and those from the last non-losing result on (a streak ends at the first one).
+ * Which stored results today's figure and the current loss streak depend on (a filter over `fills`):
+ * those closed since `dayStart`, and those from the last non-losing result on (a streak ends at one).
  */
+export function recentResultsFilter(dayStart: number, now: number) {
+  return sql`trade_pnl is not null and exec_time <= ${now} and (exec_time >= ${dayStart}
+    or exec_time >= (select coalesce(max(exec_time), 0) from fills
+      where trade_pnl is not null and trade_pnl >= 0 and exec_time <= ${now}))`;
+}
+
+/** The results closed up to `now` that risk needs (see recentResultsFilter), oldest first. */
 export async function recentTradeResults(db: Db, dayStart: number, now: number): Promise<TradeResult[]> {
-  const lastNonLoss = db
-    .select({ t: sql`coalesce(max(${fills.execTime}), 0)` })
-    .from(fills)
-    .where(and(isNotNull(fills.tradePnl), gte(fills.tradePnl, ZERO), lte(fills.execTime, now)));
-  const list = await db
-    .select({ symbol: fills.symbol, closedAt: fills.execTime, pnl: fills.tradePnl })
-    .from(fills)
-    .where(
-      and(
-        isNotNull(fills.tradePnl),
-        lte(fills.execTime, now),
-        or(gte(fills.execTime, dayStart), sql`${fills.execTime} >= (${lastNonLoss})`),
-      ),
-    )
-    .orderBy(asc(fills.execTime), asc(fills.id));
-  return list.flatMap((r) => (r.pnl ? [{ symbol: r.symbol, closedAt: r.closedAt, pnl: r.pnl }] : []));
+  const res = await db.execute(sql`select symbol, exec_time, trade_pnl::text as pnl from fills
+    where ${recentResultsFilter(dayStart, now)} order by exec_time, id`);
+  return rows<{ symbol: string; exec_time: string | number; pnl: string }>(res).map((r) => ({
+    symbol: r.symbol,
+    closedAt: Number(r.exec_time),
+    pnl: new Decimal(r.pnl),
+  }));
 }
 
 /**

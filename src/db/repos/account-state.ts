@@ -1,0 +1,91 @@
+// Everything a risk decision reads from the database, in one statement: open positions, balances, the
+// round-trip results risk needs, the equity peak, risk overrides and the trading state. One round trip
+// instead of six matters on the path from signal to order.
+import { sql } from 'drizzle-orm';
+import { Decimal } from '../../domain/decimal.js';
+import { rows, type Db } from '../client.js';
+import { recentResultsFilter, type TradeResult } from './trade-results.js';
+import { TRADING_STATES, type TradingStateName, type TradingStateRow } from './trading-state.js';
+
+export interface OpenPosition {
+  readonly category: string;
+  readonly symbol: string;
+  readonly size: Decimal;
+  readonly avgEntry: Decimal;
+}
+
+export interface BalanceState {
+  readonly coin: string;
+  readonly walletBalance: Decimal;
+  readonly available: Decimal;
+}
+
+export interface AccountState {
+  readonly positions: readonly OpenPosition[];
+  readonly balances: readonly BalanceState[];
+  readonly trades: readonly TradeResult[];
+  readonly peakEquity: Decimal | null;
+  readonly overrides: Record<string, string>;
+  readonly tradingState: TradingStateRow;
+}
+
+interface Raw {
+  positions: { category: string; symbol: string; size: string; avg_entry: string }[];
+  balances: { coin: string; wallet_balance: string; available: string }[];
+  trades: { symbol: string; closed_at: string | number; pnl: string }[];
+  peak: string | null;
+  overrides: { key: string; value: string }[];
+  state: { state: string; reason: string | null; changed_by: string | null; changed_at: string } | null;
+}
+
+function stateName(s: string): TradingStateName {
+  return (TRADING_STATES as readonly string[]).includes(s) ? (s as TradingStateName) : 'HALTED';
+}
+
+/** See recentTradeResults: results since `dayStart`, and from the last non-losing one on. */
+export async function loadAccountState(db: Db, dayStart: number, now: number): Promise<AccountState> {
+  const res = await db.execute(sql`select
+    (select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,
+        'size', size::text, 'avg_entry', avg_entry::text) order by symbol), '[]'::json)
+      from positions where size <> 0) as positions,
+    (select coalesce(json_agg(json_build_object('coin', coin, 'wallet_balance', wallet_balance::text,
+        'available', available::text) order by coin), '[]'::json) from balances) as balances,
+    (select coalesce(json_agg(json_build_object('symbol', symbol, 'closed_at', exec_time,
+        'pnl', trade_pnl::text) order by exec_time, id), '[]'::json)
+      from fills where ${recentResultsFilter(dayStart, now)}) as trades,
+    (select equity::text from equity_snapshots order by equity desc limit 1) as peak,
+    (select coalesce(json_agg(json_build_object('key', key, 'value', value)), '[]'::json)
+      from risk_settings) as overrides,
+    (select json_build_object('state', state, 'reason', reason, 'changed_by', changed_by,
+        'changed_at', changed_at) from trading_state limit 1) as state`);
+  const r = rows<Raw>(res)[0];
+  if (!r) throw new Error('account state query returned no row');
+  return {
+    positions: r.positions.map((p) => ({
+      category: p.category,
+      symbol: p.symbol,
+      size: new Decimal(p.size),
+      avgEntry: new Decimal(p.avg_entry),
+    })),
+    balances: r.balances.map((b) => ({
+      coin: b.coin,
+      walletBalance: new Decimal(b.wallet_balance),
+      available: new Decimal(b.available),
+    })),
+    trades: r.trades.map((t) => ({
+      symbol: t.symbol,
+      closedAt: Number(t.closed_at),
+      pnl: new Decimal(t.pnl),
+    })),
+    peakEquity: r.peak === null ? null : new Decimal(r.peak),
+    overrides: Object.fromEntries(r.overrides.map((o) => [o.key, o.value])),
+    tradingState: r.state
+      ? {
+          state: stateName(r.state.state),
+          reason: r.state.reason,
+          changedBy: r.state.changed_by,
+          changedAt: new Date(r.state.changed_at),
+        }
+      : { state: 'ACTIVE', reason: null, changedBy: null, changedAt: new Date(0) },
+  };
+}
