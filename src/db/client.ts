@@ -4,7 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { rows } from './rows.js';
 import * as schema from './schema/index.js';
+
+export { rows };
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -100,11 +103,4 @@ export async function appliedMigrations(db: Db): Promise<number> {
   if (!first?.present) return 0;
   const res = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
   return Number(rows<{ n: string | number }>(res)[0]?.n ?? 0);
-}
-
-/** postgres.js returns an array of rows, PGlite an object with `rows`: normalise. */
-export function rows<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  const r = (result as { rows?: T[] }).rows;
-  return r ?? [];
 }

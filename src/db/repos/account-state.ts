@@ -3,7 +3,8 @@
 // instead of six matters on the path from signal to order.
 import { sql } from 'drizzle-orm';
 import { Decimal } from '../../domain/decimal.js';
-import { rows, type Db } from '../client.js';
+import type { Db } from '../client.js';
+import { rows } from '../rows.js';
 import { recentResultsFilter, type TradeResult } from './trade-results.js';
 import { TRADING_STATES, type TradingStateName, type TradingStateRow } from './trading-state.js';
 

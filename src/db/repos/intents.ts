@@ -1,7 +1,8 @@
 // Intents: what a strategy or an operator wants to trade, before risk, approval and the exchange.
 // Status moves by compare-and-set so two workers can never both act on one intent.
 import { eq, sql } from 'drizzle-orm';
-import { rows, type Db } from '../client.js';
+import type { Db } from '../client.js';
+import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
 import { intents, orders, positions, riskDecisions } from '../schema/index.js';
 

@@ -15,7 +15,8 @@ import {
   type PeriodReportOptions,
   type PeriodReportResult,
 } from '../../reports/index.js';
-import { rows, type Db } from '../client.js';
+import type { Db } from '../client.js';
+import { rows } from '../rows.js';
 import { equitySnapshots, fills, instruments } from '../schema/index.js';
 
 export interface LoadReportOptions {

@@ -5,7 +5,8 @@ import { Decimal, ZERO } from '../../domain/decimal.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
 import type { Side } from '../../domain/side.js';
 import { tradeStep } from '../../domain/trade-result.js';
-import { rows, type Db } from '../client.js';
+import type { Db } from '../client.js';
+import { rows } from '../rows.js';
 import { fills, positions } from '../schema/index.js';
 import { getInstrument } from './instruments.js';
 
