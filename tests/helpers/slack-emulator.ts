@@ -22,12 +22,15 @@ export interface SlackStoredMessage {
   updates: number;
 }
 
+type Answer = (params: Record<string, unknown>) => Record<string, unknown>;
+
 export class SlackEmulator {
   readonly calls: SlackCall[] = [];
   readonly messages = new Map<string, SlackStoredMessage>();
   private server: Server | undefined;
   private seq = 100;
   private failures: { method: string; status: number; error?: string; retryAfter?: number }[] = [];
+  private readonly extra = new Map<string, { token: string; answer: Answer }>();
 
   constructor(readonly token = 'xoxb-test') {}
 
@@ -60,6 +63,11 @@ export class SlackEmulator {
   /** The next call to `method` fails: HTTP 429 with Retry-After, or ok:false with an error code. */
   failNext(method: string, f: { status?: number; error?: string; retryAfter?: number }): void {
     this.failures.push({ method, status: f.status ?? 200, error: f.error, retryAfter: f.retryAfter });
+  }
+
+  /** Answer `method` with `answer`, accepting only `token` (e.g. apps.connections.open takes the xapp- token). */
+  handle(method: string, token: string, answer: Answer): void {
+    this.extra.set(method, { token, answer });
   }
 
   callsOf(method: string): SlackCall[] {
@@ -119,7 +127,8 @@ export class SlackEmulator {
     const params = await parse(String(req.headers['content-type'] ?? ''), body);
     this.calls.push({ method, auth, params });
     const token = auth.replace(/^Bearer /, '') || String(params.token ?? '');
-    if (token !== this.token) return json(res, 200, { ok: false, error: 'invalid_auth' });
+    const extra = this.extra.get(method);
+    if (token !== (extra?.token ?? this.token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
     const fi = this.failures.findIndex((f) => f.method === method);
     if (fi >= 0) {
       const [f] = this.failures.splice(fi, 1);
@@ -130,7 +139,7 @@ export class SlackEmulator {
       }
       if (f) return json(res, f.status, { ok: false, error: f.error ?? 'internal_error' });
     }
-    json(res, 200, this.answer(method, params));
+    json(res, 200, extra ? extra.answer(params) : this.answer(method, params));
   }
 
   private answer(method: string, p: Record<string, unknown>): Record<string, unknown> {

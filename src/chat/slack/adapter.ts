@@ -99,8 +99,10 @@ export class SlackAdapter implements ChatSink {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.inflight]);
+    // Stop taking requests first (in Socket Mode the socket closes, so Slack redelivers unacked envelopes
+    // elsewhere); draining first would start, and not wait for, whatever arrived during the drain.
     await this.app.stop();
+    await Promise.allSettled([...this.inflight]);
   }
 
   async send(chatId: string, reply: Reply): Promise<MessageRef> {
