@@ -5,6 +5,7 @@ import { Decimal, ZERO } from '../../domain/decimal.js';
 import type { Fill, FundingPayment } from '../../domain/fill.js';
 import type { Category } from '../../domain/instrument.js';
 import {
+  AVG_PRICE_DECIMALS,
   applyFill,
   applyFunding,
   emptyPosition,
@@ -37,6 +38,21 @@ function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Positio
   };
 }
 
+/**
+ * A partial close at the 18-place average leaves realized PnL and cost basis with more places than the
+ * columns keep, and the full close takes the cost basis left, so a trade's result depends only on
+ * realized − side × cost basis. Rounding as if the closed cost had been rounded up (cost basis down;
+ * realized down for a long, up for a short) keeps that exact, so trade_pnl equals the fold over the fills
+ * to the last digit; Postgres's round-to-nearest could store a break-even trade as a loss of 1e-18.
+ */
+function storedBooks(p: Position): { realizedPnl: Decimal; costBasis: Decimal } {
+  const realizedMode = p.size.isNegative() ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR;
+  return {
+    realizedPnl: p.realizedPnl.toDecimalPlaces(AVG_PRICE_DECIMALS, realizedMode),
+    costBasis: p.costBasis.toDecimalPlaces(AVG_PRICE_DECIMALS, Decimal.ROUND_FLOOR),
+  };
+}
+
 async function savePosition(
   tx: Db,
   p: Position,
@@ -50,10 +66,9 @@ async function savePosition(
     symbol: p.symbol,
     size: p.size,
     avgEntry: p.avgEntryPrice ?? ZERO,
-    realizedPnl: p.realizedPnl,
+    ...storedBooks(p),
     fees: p.fees,
     funding: p.funding,
-    costBasis: p.costBasis,
     otherFees: Object.fromEntries([...p.otherFees].map(([k, d]) => [k, d.toFixed()])),
     fillCount: p.fillCount,
     openedAt: p.openedAt,
