@@ -13,7 +13,7 @@ import { SlackAdapter } from '../../src/chat/slack/index.js';
 import { TelegramAdapter } from '../../src/chat/telegram/index.js';
 import { runExportCli } from '../../src/cli/export.js';
 import { upsertChatUser } from '../../src/db/repos/chat-users.js';
-import { recordFill, recordFunding } from '../../src/db/repos/positions.js';
+import { storeReportFill } from '../helpers/store-fill.js';
 import { auditLog } from '../../src/db/schema/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { dec } from '../../src/domain/decimal.js';
@@ -87,28 +87,7 @@ const YEAR_2025: ReportFill[] = [
 ];
 
 async function store(f: ReportFill): Promise<void> {
-  const inst = f.symbol === 'BTCUSDT' ? BTC_SPOT : ETH_PERP;
-  const r = await db.db.transaction((tx) =>
-    f.execType === 'Funding'
-      ? recordFunding(tx, inst, { id: f.execId, symbol: f.symbol, amount: f.fee.neg(), ts: f.execTime })
-      : recordFill(
-          tx,
-          inst,
-          {
-            tradeId: f.execId,
-            orderLinkId: null,
-            symbol: f.symbol,
-            side: f.side === 'Buy' ? 'Buy' : 'Sell',
-            qty: f.qty,
-            price: f.price,
-            fee: f.fee,
-            feeCurrency: f.feeCurrency,
-            ts: f.execTime,
-          },
-          { orderId: null, category: inst.category, execType: 'Trade', strategyInstanceId: null },
-        ),
-  );
-  expect(r.kind).toBe('recorded');
+  await storeReportFill(db.db, f, f.symbol === 'BTCUSDT' ? BTC_SPOT : ETH_PERP);
 }
 
 /** What `bosun export trades ARGS` prints for the same database. */

@@ -7,7 +7,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExportCli } from '../../src/cli/export.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { listPositions, recordFill, recordFunding } from '../../src/db/repos/positions.js';
+import { listPositions } from '../../src/db/repos/positions.js';
+import { storeReportFill } from '../helpers/store-fill.js';
 import { dec } from '../../src/domain/decimal.js';
 import { loadEnv, type Env } from '../../src/platform/env.js';
 import { BTC_SPOT, ETH_PERP, HISTORY } from '../fixtures/reports-history.js';
@@ -37,30 +38,7 @@ beforeAll(async () => {
   db = await freshPgDb();
   env = loadEnv({ DATABASE_URL: db.url });
   dir = await mkdtemp(join(tmpdir(), 'bosun-export-'));
-  for (const f of HISTORY) {
-    const inst = f.symbol === 'BTCUSDT' ? BTC_SPOT : ETH_PERP;
-    const r = await db.db.transaction((tx) =>
-      f.execType === 'Funding'
-        ? recordFunding(tx, inst, { id: f.execId, symbol: f.symbol, amount: f.fee.neg(), ts: f.execTime })
-        : recordFill(
-            tx,
-            inst,
-            {
-              tradeId: f.execId,
-              orderLinkId: null,
-              symbol: f.symbol,
-              side: f.side === 'Buy' ? 'Buy' : 'Sell',
-              qty: f.qty,
-              price: f.price,
-              fee: f.fee,
-              feeCurrency: f.feeCurrency,
-              ts: f.execTime,
-            },
-            { orderId: null, category: inst.category, execType: 'Trade', strategyInstanceId: null },
-          ),
-    );
-    expect(r.kind).toBe('recorded');
-  }
+  for (const f of HISTORY) await storeReportFill(db.db, f, f.symbol === 'BTCUSDT' ? BTC_SPOT : ETH_PERP);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,85 +1,19 @@
-// The equity chart: a real 1200×800 PNG (decoded here with node:zlib) with both panels drawn and the
+// The equity chart: a real 1200×800 PNG (decoded by tests/helpers/png.ts) with both panels drawn and the
 // title rendered in the bundled font; long runs are downsampled, keeping their extremes.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/backtest/csv.js';
 import { chartOption, renderEquityChart } from '../../src/backtest/chart.js';
 import { downsampleMinMax } from '../../src/backtest/chart-data.js';
 import { runBacktest } from '../../src/backtest/run-backtest.js';
+import { countPixels as count, decodePng, type Box } from '../helpers/png.js';
 
 const GOOG = fileURLToPath(new URL('../fixtures/backtest-GOOG.csv', import.meta.url));
 
-interface Image {
-  width: number;
-  height: number;
-  channels: number;
-  px: Uint8Array;
-}
-
-/** Minimal PNG reader: 8-bit RGB or RGBA, non-interlaced (what resvg writes). */
-function decodePng(buf: Buffer): Image {
-  expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  let off = 8;
-  let width = 0;
-  let height = 0;
-  let channels = 0;
-  const idat: Buffer[] = [];
-  while (off < buf.length) {
-    const len = buf.readUInt32BE(off);
-    const type = buf.toString('latin1', off + 4, off + 8);
-    const data = buf.subarray(off + 8, off + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      expect(data[8]).toBe(8);
-      channels = data[9] === 6 ? 4 : data[9] === 2 ? 3 : 0;
-      expect(channels).toBeGreaterThan(0);
-      expect(data[12]).toBe(0);
-    } else if (type === 'IDAT') idat.push(data);
-    off += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels;
-  const px = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)] as number;
-    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? (px[y * stride + x - channels] as number) : 0;
-      const b = y > 0 ? (px[(y - 1) * stride + x] as number) : 0;
-      const c = x >= channels && y > 0 ? (px[(y - 1) * stride + x - channels] as number) : 0;
-      const p = a + b - c;
-      const pa = Math.abs(p - a);
-      const pb = Math.abs(p - b);
-      const pc = Math.abs(p - c);
-      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f] as number;
-      px[y * stride + x] = ((src[x] as number) + pred) & 0xff;
-    }
-  }
-  return { width, height, channels, px };
-}
-
-/** Pixels in a box matching a colour test. */
-function count(
-  img: Image,
-  box: [number, number, number, number],
-  test: (r: number, g: number, b: number) => boolean,
-): number {
-  let n = 0;
-  for (let y = box[1]; y < box[3]; y++) {
-    for (let x = box[0]; x < box[2]; x++) {
-      const i = (y * img.width + x) * img.channels;
-      if (test(img.px[i] as number, img.px[i + 1] as number, img.px[i + 2] as number)) n++;
-    }
-  }
-  return n;
-}
-
-const EQUITY_PANEL: [number, number, number, number] = [115, 140, 1165, 540];
-const DRAWDOWN_PANEL: [number, number, number, number] = [115, 605, 1165, 745];
-const TITLE: [number, number, number, number] = [20, 14, 900, 50];
+const EQUITY_PANEL: Box = [115, 140, 1165, 540];
+const DRAWDOWN_PANEL: Box = [115, 605, 1165, 745];
+const TITLE: Box = [20, 14, 900, 50];
 const blue = (r: number, g: number, b: number) => b > 150 && b > r + 60;
 const red = (r: number, g: number, b: number) => r > 150 && r > g + 50 && r > b + 50;
 const dark = (r: number, g: number, b: number) => r + g + b < 200;
