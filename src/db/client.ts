@@ -50,7 +50,8 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {}, connect_timeout: 5 });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const { preparing } = await import('./prepared.js');
+    const db = drizzle(preparing(client), { schema }) as unknown as Db;
     return { db, kind: 'postgres', where: describeUrl(opts.url), close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
