@@ -73,85 +73,93 @@ const HISTORY: ReadonlyArray<[string, string, string, string, string, number, st
 ];
 
 describe('backfill of stored trade results', () => {
-  it('fills in trade_pnl on exactly the closing fills and trade_base on the open position, once', async () => {
-    const h = await dbBefore0003();
-    try {
-      expect(await appliedMigrations(h.db)).toBe(3);
-      await h.db.execute(sql`insert into instruments (category, symbol, base_coin, quote_coin, tick_size,
+  // Without a cached instrument the coins come from the symbol's quote suffix: the same results.
+  it.each([
+    ['with its instrument cached', true],
+    ['without an instrument row', false],
+  ])(
+    'fills in trade_pnl on exactly the closing fills and trade_base on the open position, once (%s)',
+    async (_label, withInstrument) => {
+      const h = await dbBefore0003();
+      try {
+        expect(await appliedMigrations(h.db)).toBe(3);
+        if (withInstrument)
+          await h.db.execute(sql`insert into instruments (category, symbol, base_coin, quote_coin, tick_size,
         qty_step, min_order_qty, max_order_qty, max_market_order_qty, min_notional, max_leverage)
         values ('linear', 'ETHUSDT', 'ETH', 'USDT', 0.01, 0.01, 0.01, 1000, 500, 5, 50)`);
-      for (const [id, side, qty, price, fee, hour, type = 'Trade'] of HISTORY) {
-        await h.db.execute(sql`insert into fills (exec_id, category, symbol, side, qty, price, fee,
+        for (const [id, side, qty, price, fee, hour, type = 'Trade'] of HISTORY) {
+          await h.db.execute(sql`insert into fills (exec_id, category, symbol, side, qty, price, fee,
           fee_currency, exec_type, exec_time)
           values (${id}, 'linear', 'ETHUSDT', ${side}, ${qty}, ${price}, ${fee}, 'USDT', ${type}, ${at(hour)})`);
-      }
-      // realized 10 − 15 − 1 − 20 + 2.5 = −23.5; fees 0.1 + 0.11 + 0.22 + 0.115 + 0.12 + 0.12 + 0.119 + 0.2
-      // + 0.27 + 0.0425 = 1.4165; funding −0.5; short 0.5 @ 90 (cost basis 45) opened by the flip at 10:00.
-      await h.db.execute(sql`insert into positions (category, symbol, size, avg_entry, realized_pnl, fees,
+        }
+        // realized 10 − 15 − 1 − 20 + 2.5 = −23.5; fees 0.1 + 0.11 + 0.22 + 0.115 + 0.12 + 0.12 + 0.119 + 0.2
+        // + 0.27 + 0.0425 = 1.4165; funding −0.5; short 0.5 @ 90 (cost basis 45) opened by the flip at 10:00.
+        await h.db.execute(sql`insert into positions (category, symbol, size, avg_entry, realized_pnl, fees,
         funding, mark_price, cost_basis, fill_count, opened_at)
         values ('linear', 'ETHUSDT', -0.5, 90, -23.5, 1.4165, -0.5, 85, 45, 10, ${at(10)})`);
 
-      backfill.mockClear();
-      expect(await migrateDb(h)).toEqual({ applied: N - 3, total: N });
-      expect(backfill).toHaveBeenCalledTimes(1);
-      const rowsNow = async () => ({
-        fills: await h.db.select().from(fills).orderBy(asc(fills.execTime)),
-        positions: await h.db.select().from(positions),
-      });
-      const after = await rowsNow();
-      expect(after.fills.map((f) => [f.execId, f.tradePnl?.toFixed() ?? null])).toEqual([
-        ['e1', null],
-        ['e2', '9.79'],
-        ['e3', null],
-        ['e4', null],
-        ['f5', null],
-        ['e6', '-15.455'],
-        ['e7', null],
-        ['e8', '-1.239'],
-        ['e9', null],
-        ['e10', '-20.47'],
-        ['e11', null],
-      ]);
-      // The short's result is measured from the level after the flip: realized −26 − fees 1.374 = −27.374.
-      expect(after.positions.map((p) => p.tradeBase.toFixed())).toEqual(['-27.374']);
-      // Risk at 10:00: today's results sum to −27.374 and the last three were losses.
-      const recent = await tradeResults.recentTradeResults(h.db, at(0), at(10));
-      const view = buildPortfolioView({
-        balances: [],
-        positions: [],
-        marks: new Map(),
-        closedTrades: recent,
-        peakEquity: ZERO,
-        now: at(10),
-      });
-      expect(view.realizedPnlToday.toFixed()).toBe('-27.374');
-      expect([view.consecutiveLosses, view.lastLossAt]).toEqual([3, at(10)]);
+        backfill.mockClear();
+        expect(await migrateDb(h)).toEqual({ applied: N - 3, total: N });
+        expect(backfill).toHaveBeenCalledTimes(1);
+        const rowsNow = async () => ({
+          fills: await h.db.select().from(fills).orderBy(asc(fills.execTime)),
+          positions: await h.db.select().from(positions),
+        });
+        const after = await rowsNow();
+        expect(after.fills.map((f) => [f.execId, f.tradePnl?.toFixed() ?? null])).toEqual([
+          ['e1', null],
+          ['e2', '9.79'],
+          ['e3', null],
+          ['e4', null],
+          ['f5', null],
+          ['e6', '-15.455'],
+          ['e7', null],
+          ['e8', '-1.239'],
+          ['e9', null],
+          ['e10', '-20.47'],
+          ['e11', null],
+        ]);
+        // The short's result is measured from the level after the flip: realized −26 − fees 1.374 = −27.374.
+        expect(after.positions.map((p) => p.tradeBase.toFixed())).toEqual(['-27.374']);
+        // Risk at 10:00: today's results sum to −27.374 and the last three were losses.
+        const recent = await tradeResults.recentTradeResults(h.db, at(0), at(10));
+        const view = buildPortfolioView({
+          balances: [],
+          positions: [],
+          marks: new Map(),
+          closedTrades: recent,
+          peakEquity: ZERO,
+          now: at(10),
+        });
+        expect(view.realizedPnlToday.toFixed()).toBe('-27.374');
+        expect([view.consecutiveLosses, view.lastLossAt]).toEqual([3, at(10)]);
 
-      expect(await migrateDb(h)).toEqual({ applied: 0, total: N });
-      expect(backfill).toHaveBeenCalledTimes(1);
-      expect(JSON.stringify(await rowsNow())).toBe(JSON.stringify(after));
+        expect(await migrateDb(h)).toEqual({ applied: 0, total: N });
+        expect(backfill).toHaveBeenCalledTimes(1);
+        expect(JSON.stringify(await rowsNow())).toBe(JSON.stringify(after));
 
-      // The live path goes on from the backfilled base: Buy 0.5 @ 80 (fee 0.04) closes the short,
-      // (90 − 85) × 0.5 + (90 − 80) × 0.5 − 0.0425 − 0.04 = 7.4175.
-      const meta = { orderId: null, category: PERP.category, execType: 'Trade', strategyInstanceId: null };
-      const close = {
-        tradeId: 'e12',
-        orderLinkId: null,
-        symbol: 'ETHUSDT',
-        side: 'Buy' as const,
-        qty: dec('0.5'),
-        price: dec('80'),
-        fee: dec('0.04'),
-        feeCurrency: 'USDT',
-        ts: at(12),
-      };
-      expect((await h.db.transaction((tx) => recordFill(tx, PERP, close, meta))).kind).toBe('recorded');
-      const [last] = await h.db.select().from(fills).where(eq(fills.execId, 'e12'));
-      expect(last?.tradePnl?.toFixed()).toBe('7.4175');
-    } finally {
-      await h.close();
-    }
-  });
+        // The live path goes on from the backfilled base: Buy 0.5 @ 80 (fee 0.04) closes the short,
+        // (90 − 85) × 0.5 + (90 − 80) × 0.5 − 0.0425 − 0.04 = 7.4175.
+        const meta = { orderId: null, category: PERP.category, execType: 'Trade', strategyInstanceId: null };
+        const close = {
+          tradeId: 'e12',
+          orderLinkId: null,
+          symbol: 'ETHUSDT',
+          side: 'Buy' as const,
+          qty: dec('0.5'),
+          price: dec('80'),
+          fee: dec('0.04'),
+          feeCurrency: 'USDT',
+          ts: at(12),
+        };
+        expect((await h.db.transaction((tx) => recordFill(tx, PERP, close, meta))).kind).toBe('recorded');
+        const [last] = await h.db.select().from(fills).where(eq(fills.execId, 'e12'));
+        expect(last?.tradePnl?.toFixed()).toBe('7.4175');
+      } finally {
+        await h.close();
+      }
+    },
+  );
 
   it('does not run on a database migrated from nothing', async () => {
     backfill.mockClear();

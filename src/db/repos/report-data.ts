@@ -3,7 +3,7 @@
 // first fill), equity snapshots inside the periods when asked, and each symbol's base and quote coin.
 import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import { dec } from '../../domain/decimal.js';
-import { CATEGORIES, type Category } from '../../domain/instrument.js';
+import { isCategory } from '../../domain/symbol-coins.js';
 import type { PositionInstrument } from '../../domain/position.js';
 import {
   coinsResolver,
@@ -25,10 +25,6 @@ export interface LoadReportOptions {
 }
 
 export type PeriodReportsResult = { ok: true; reports: PeriodReport[] } | { ok: false; error: string };
-
-function isCategory(c: string): c is Category {
-  return (CATEGORIES as readonly string[]).includes(c);
-}
 
 /** Coins of every cached instrument; unknown symbols fall back to their quote suffix. */
 export async function loadCoinsOf(db: Db): Promise<CoinsOf> {

@@ -4,6 +4,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { Decimal, ZERO } from '../../domain/decimal.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
 import type { Side } from '../../domain/side.js';
+import { splitSymbol } from '../../domain/symbol-coins.js';
 import { tradeStep } from '../../domain/trade-result.js';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
@@ -56,8 +57,10 @@ export async function backfillTradeResults(db: Db): Promise<number> {
     let closed = 0;
     for (const list of bySymbol.values()) {
       const first = list[0];
+      // Without a cached instrument the coins come from the symbol (fees in the base coin need them).
       const inst: PositionInstrument | null = first
-        ? await getInstrument(tx, first.category as PositionInstrument['category'], first.symbol)
+        ? ((await getInstrument(tx, first.category as PositionInstrument['category'], first.symbol)) ??
+          splitSymbol(first.category, first.symbol))
         : null;
       if (!first || !inst) continue;
       let pos = emptyPosition(inst);
