@@ -58,6 +58,50 @@ export async function loadPortfolioInputs(deps: EngineDeps): Promise<PortfolioIn
   return { ...(await loadAccountState(deps.db, utcDayStart(now), now)), now };
 }
 
+/** Marks of other positions change every moment, but a second's age does not matter for exposure. */
+const MARKS_MAX_AGE_MS = 1_000;
+/** Up to this many symbols are asked one by one; more take the whole category in one (large) answer. */
+const MARKS_ONE_BY_ONE = 3;
+const categoryMarks = new Memo<ReadonlyMap<string, Decimal>>(MARKS_MAX_AGE_MS);
+
+async function tickerMarks(deps: EngineDeps, category: Category, symbol?: string) {
+  const out = new Map<string, Decimal>();
+  for (const t of await deps.exchange.tickers(category, symbol))
+    out.set(t.symbol, t.markPrice ?? t.lastPrice);
+  return out;
+}
+
+/** Marks for positions the caller has none for; an unanswered one is valued at entry (missingMarks). */
+async function marksFor(
+  deps: EngineDeps,
+  positions: readonly { category: string; symbol: string }[],
+): Promise<Map<string, Decimal>> {
+  const out = new Map<string, Decimal>();
+  const byCategory = new Map<Category, string[]>();
+  for (const p of positions) {
+    const c = p.category as Category;
+    byCategory.set(c, [...(byCategory.get(c) ?? []), p.symbol]);
+  }
+  await Promise.all(
+    [...byCategory].map(async ([category, symbols]) => {
+      try {
+        const found =
+          symbols.length <= MARKS_ONE_BY_ONE
+            ? await Promise.all(
+                symbols.map((s) =>
+                  categoryMarks.get(deps.db, `${category}:${s}`, () => tickerMarks(deps, category, s)),
+                ),
+              )
+            : [await categoryMarks.get(deps.db, category, () => tickerMarks(deps, category))];
+        for (const m of found) for (const [s, v] of m) if (symbols.includes(s)) out.set(s, v);
+      } catch {
+        // Left out: valued at entry and reported in missingMarks.
+      }
+    }),
+  );
+  return out;
+}
+
 /** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
 export async function viewFromInputs(
   deps: EngineDeps,
@@ -69,21 +113,8 @@ export async function viewFromInputs(
     (p) => !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
   );
   const marks = new Map(extraMarks);
-  const missing = [
-    ...new Set(positions.filter((p) => !marks.has(p.symbol)).map((p) => p.category as Category)),
-  ];
-  // One ticker call per category, not one per position.
-  await Promise.all(
-    missing.map(async (category) => {
-      try {
-        for (const t of await deps.exchange.tickers(category)) {
-          if (!marks.has(t.symbol)) marks.set(t.symbol, t.markPrice ?? t.lastPrice);
-        }
-      } catch {
-        // An unknown mark is valued at entry and reported in missingMarks.
-      }
-    }),
-  );
+  const missing = positions.filter((p) => !marks.has(p.symbol));
+  for (const [symbol, mark] of await marksFor(deps, missing)) marks.set(symbol, mark);
   return buildPortfolioView({
     balances: inputs.balances.map((b) => ({
       coin: b.coin,
