@@ -11,8 +11,6 @@ import type { EngineDeps } from '../engine/deps.js';
 import { intervalMs } from '../engine/intervals.js';
 import type { Notifier } from '../engine/notify.js';
 import { applyFillReport, applyOrderReport } from '../engine/reports.js';
-import type { Category } from '../domain/instrument.js';
-import type { KlineInterval } from '../exchange/port.js';
 import type { SimOptions } from '../exchange/sim/index.js';
 import type { BosunConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
@@ -25,6 +23,7 @@ import type { JobName, PayloadOf } from '../queue/payloads.js';
 import { Shutdown } from '../queue/shutdown.js';
 import { closeQueues, openQueues, startWorkers, type HandlerMap, type Queues } from '../queue/workers.js';
 import { openExchange, type ExchangeHandle } from './exchange-factory.js';
+import { subscribeCandleTicks } from './candle-ticks.js';
 import { createAlertNotifier } from '../chat/core/alert-notifier.js';
 import { backtestHandler } from '../../jobs/run-backtest.js';
 import { checkHeartbeat, sendDigest } from '../../jobs/digest.js';
@@ -262,35 +261,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         }
       }),
     );
-    const seen = new Set<string>();
-    for (const inst of (await listStrategyInstances(db.db)).filter((i) => i.enabled)) {
-      const key = `${inst.category}:${inst.symbol}:${inst.interval}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const ids = () => listStrategyInstances(db.db);
-      unsubs.push(
-        await ex.subscribeKlines(
-          {
-            category: inst.category as Category,
-            symbol: inst.symbol,
-            interval: inst.interval as KlineInterval,
-          },
-          (k) => {
-            if (!k.confirmed) return;
-            void ids().then(async (all) => {
-              for (const i of all) {
-                if (!i.enabled || `${i.category}:${i.symbol}:${i.interval}` !== key) continue;
-                await enqueue(
-                  'tick',
-                  { instanceId: i.id, candleTime: k.start },
-                  jobId('tick', i.id, k.start),
-                );
-              }
-            });
-          },
-        ),
-      );
-    }
+    unsubs.push(...(await subscribeCandleTicks({ ex, db: db.db, enqueue, log })));
     shutdown.add('streams', async () => unsubs.forEach((u) => u()));
   }
 

@@ -6,7 +6,8 @@ import { advanceCandle, getStrategyInstance } from '../db/repos/strategies.js';
 import { instanceHolding } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
-import type { Candle, KlineInterval } from '../exchange/port.js';
+import type { Candle } from '../exchange/port.js';
+import { strategyKlines } from './klines.js';
 import { sizingFromConfig, type SizingConfigInput } from '../risk/sizing.js';
 import {
   barFromCandle,
@@ -30,32 +31,7 @@ export type TickResult =
   | { kind: 'no-signal'; candleTime: number }
   | { kind: 'acted'; candleTime: number; results: PipelineResult[] };
 
-/**
- * Closed candles do not change, so every instance on one series at one bar can share one fetch: at a
- * candle close all of them tick together, and Bybit's IP limit would otherwise be the bottleneck.
- */
-const klineMemo = new Map<string, { at: number; limit: number; candles: Promise<Candle[]> }>();
-const KLINE_MEMO_MS = 5_000;
 const STORE_MEMO_MS = 60_000;
-
-function sharedKlines(
-  deps: EngineDeps,
-  category: Category,
-  symbol: string,
-  interval: string,
-  limit: number,
-  barOpen: number,
-): Promise<Candle[]> {
-  const key = `${category}:${symbol}:${interval}:${barOpen}`;
-  const now = Date.now();
-  const hit = klineMemo.get(key);
-  if (hit && hit.limit >= limit && now - hit.at < KLINE_MEMO_MS) return hit.candles;
-  const candles = deps.exchange.klines({ category, symbol, interval: interval as KlineInterval, limit });
-  klineMemo.set(key, { at: now, limit, candles });
-  candles.catch(() => klineMemo.delete(key));
-  for (const [k, v] of klineMemo) if (now - v.at >= KLINE_MEMO_MS) klineMemo.delete(k);
-  return candles;
-}
 
 /**
  * Every instance on a series closes the same bar: the bar's candles are stored once per process (after
@@ -89,6 +65,7 @@ export async function processTick(
   deps: EngineDeps,
   instanceId: string,
   candleTime?: number,
+  streamed?: Candle,
 ): Promise<TickResult> {
   const inst = await getStrategyInstance(deps.db, instanceId);
   if (!inst) return { kind: 'skipped', reason: `no strategy instance ${instanceId}` };
@@ -112,14 +89,16 @@ export async function processTick(
   const instrument = await ensureInstrument(deps, category, inst.symbol);
   const ctx = contextForTick(instrument.tickSize);
   const lookback = factory.create(inst.params, ctx).lookback;
-  const raw = await sharedKlines(
-    deps,
+  const raw = await strategyKlines(deps.exchange, {
     category,
-    inst.symbol,
-    inst.interval,
-    lookback + 2,
-    Math.floor(now / step) * step,
-  );
+    symbol: inst.symbol,
+    interval: inst.interval,
+    limit: lookback + 2,
+    barOpen: Math.floor(now / step) * step,
+    now,
+    // Only the bar this tick was raised for: a fallback tick has none and reads REST.
+    closed: streamed && streamed.start === candleTime ? streamed : undefined,
+  });
   const closed = raw.filter((c) => c.start + intervalMs(inst.interval, c.start) <= now);
   const last = closed.at(-1);
   if (!last) return { kind: 'skipped', reason: 'no closed candle yet' };

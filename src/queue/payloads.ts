@@ -1,10 +1,25 @@
 // Job payload schemas: ids only, never secrets (BullMQ stores job data in clear text in Redis).
 import { z } from 'zod';
 
+const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string');
+
+/** A closed bar as the stream delivered it (prices as decimal strings, never floats). */
+export const candlePayload = z.strictObject({
+  start: z.number().int().nonnegative(),
+  open: decimalString,
+  high: decimalString,
+  low: decimalString,
+  close: decimalString,
+  volume: decimalString,
+  turnover: decimalString,
+});
+
 export const tickPayload = z.strictObject({
   instanceId: z.string().min(1),
   /** Open time (ms) of the closed candle that triggered the tick; absent for scheduler fallbacks. */
   candleTime: z.number().int().nonnegative().optional(),
+  /** That candle, so the worker extends the series it holds instead of fetching it again. */
+  candle: candlePayload.optional(),
 });
 
 export const submitOrderPayload = z.strictObject({ intentId: z.number().int().positive() });
