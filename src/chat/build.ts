@@ -1,6 +1,7 @@
 // Wires the transport-neutral gateway: registry of every command, role source, approval board and the
 // core. The composition root (src/cli) creates the adapters, pushes them into `sinks`, and starts them.
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { COMMANDS } from '../../commands/index.js';
 import type { Db } from '../db/client.js';
 import { bootstrapAdmins } from '../db/repos/chat-users.js';
@@ -17,6 +18,7 @@ import { ChatCore } from './core/gateway.js';
 import type { RateLimitOptions } from './core/rate-limit.js';
 import type { ChatPlatform } from './core/reply.js';
 import { Registry } from './core/registry.js';
+import { RedisRateLimiter } from './core/shared-rate-limit.js';
 import type { ChatSink } from './core/sink.js';
 
 export interface GatewayOptions {
@@ -33,6 +35,11 @@ export interface GatewayOptions {
   /** Extra commands (e.g. `backtest`). */
   extraCommands?: Command[];
   rateLimit?: RateLimitOptions;
+  /**
+   * Where the per-user rate-limit buckets live, so every gateway process of a bot shares them (keys under
+   * `prefix`). Absent: in this process's memory (one gateway, tests).
+   */
+  redis?: { connection: Redis; prefix: string };
 }
 
 export interface Gateway {
@@ -63,6 +70,9 @@ export function buildGateway(o: GatewayOptions): Gateway {
     roles: dbRoleSource(o.db),
     clock: o.clock,
     rateLimit: o.rateLimit,
+    ...(o.redis
+      ? { rateLimiter: new RedisRateLimiter(o.redis.connection, o.clock, o.redis.prefix, o.rateLimit) }
+      : {}),
     deps: {
       db: o.db,
       clock: o.clock,

@@ -14,6 +14,8 @@ import { TelegramAdapter } from '../chat/telegram/index.js';
 import { createTradingServices } from '../engine/trading-services.js';
 import type { BosunConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
+import { logger } from '../platform/logger.js';
+import { createRedis } from '../queue/connection.js';
 import { startWorkers } from '../queue/workers.js';
 import * as sendAlert from '../../jobs/send-alert.js';
 import type { PayloadOf } from '../queue/payloads.js';
@@ -74,6 +76,11 @@ export async function startChatGateway(
   if (env.slackAlertChannel) chats.slack = env.slackAlertChannel;
   if (opts.consoleOutput) chats.console = 'console';
   await bootstrapAdminsFromEnv(rt.deps.db, env);
+  // The rate-limit buckets, shared by every gateway process of this bot. Fail fast (no offline queue, a
+  // short timeout): the limiter lets messages through when Redis does not answer.
+  const rateRedis = createRedis(env.redisUrl, 'producer', { commandTimeout: 1000 });
+  rateRedis.on('error', (e: Error) => logger().debug({ err: e.message }, 'chat rate-limit redis error'));
+  rt.shutdown.add('chat rate limit', async () => rateRedis.disconnect());
   const gateway = buildGateway({
     db: rt.deps.db,
     clock: rt.deps.clock,
@@ -89,6 +96,7 @@ export async function startChatGateway(
     alertsQueue: rt.queues.alerts,
     health: healthProbes(rt),
     extraCommands: [backtestCommand({ enqueue: (job, data, id) => rt.enqueue(job, data, id) })],
+    redis: { connection: rateRedis, prefix: opts.prefix },
   });
   const closers: (() => Promise<void>)[] = [];
   if (opts.consoleOutput) gateway.sinks.push(new ConsoleSink(opts.consoleOutput));

@@ -1,57 +1,58 @@
 // Pending confirmations for destructive commands (`kill`, `close all`): a short code bound to the user
-// who asked, valid ~30 s, usable once, by button or by typing `/confirm CODE`.
+// who asked, valid ~30 s, usable once, by button or by typing `/confirm CODE`. Stored in Postgres so
+// any gateway process (or one restarted meanwhile) can take it; expiry follows the injected clock.
 import { randomInt } from 'node:crypto';
+import type { Db } from '../../db/client.js';
+import {
+  cancelConfirmation,
+  insertConfirmation,
+  pruneConfirmations,
+  takeConfirmation,
+} from '../../db/repos/chat-confirmations.js';
 import type { Clock } from '../../domain/clock.js';
 
 export const CONFIRM_TTL_MS = 30_000;
 
-interface Pending<T> {
-  userKey: string;
-  value: T;
-  expiresAt: number;
+/** What to run once confirmed: the command's name and its argument tokens, re-parsed then. No secrets. */
+export interface PendingCommand {
+  command: string;
+  args: string[];
 }
 
-export type TakeResult<T> =
-  { kind: 'ok'; value: T } | { kind: 'expired' } | { kind: 'not-yours' } | { kind: 'unknown' };
+export type TakeResult =
+  { kind: 'ok'; value: PendingCommand } | { kind: 'expired' } | { kind: 'not-yours' } | { kind: 'unknown' };
 
-export class Confirmations<T> {
-  private readonly pending = new Map<string, Pending<T>>();
-
+export class Confirmations {
   constructor(
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly ttlMs = CONFIRM_TTL_MS,
   ) {}
 
-  create(userKey: string, value: T): { code: string; expiresAt: number } {
-    this.prune();
-    let code: string;
-    do code = String(randomInt(100000, 1000000));
-    while (this.pending.has(code));
-    const expiresAt = this.clock.now() + this.ttlMs;
-    this.pending.set(code, { userKey, value, expiresAt });
-    return { code, expiresAt };
-  }
-
-  take(code: string, userKey: string): TakeResult<T> {
-    const p = this.pending.get(code);
-    if (!p) return { kind: 'unknown' };
-    // Someone else pressing the button must not consume the asker's confirmation.
-    if (p.userKey !== userKey) return { kind: 'not-yours' };
-    this.pending.delete(code);
-    if (this.clock.now() > p.expiresAt) return { kind: 'expired' };
-    return { kind: 'ok', value: p.value };
-  }
-
-  cancel(code: string, userKey: string): boolean {
-    const p = this.pending.get(code);
-    if (!p || p.userKey !== userKey) return false;
-    this.pending.delete(code);
-    return true;
-  }
-
-  private prune(): void {
+  async create(userKey: string, value: PendingCommand): Promise<{ code: string; expiresAt: number }> {
     const now = this.clock.now();
-    // Keep expired entries a little while so a late press says "expired", not "unknown".
-    for (const [k, p] of this.pending) if (now - p.expiresAt > 10 * this.ttlMs) this.pending.delete(k);
+    // Keep expired rows a little while so a late press says "expired", not "unknown".
+    await pruneConfirmations(this.db, now - 10 * this.ttlMs);
+    const expiresAt = now + this.ttlMs;
+    // 900,000 codes and a handful pending: a clash is rare, twenty in a row means something is wrong.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = String(randomInt(100000, 1000000));
+      const row = { code, userKey, command: value.command, args: value.args, expiresAt };
+      if (await insertConfirmation(this.db, row)) return { code, expiresAt };
+    }
+    throw new Error('no free confirmation code after 20 attempts');
+  }
+
+  async take(code: string, userKey: string): Promise<TakeResult> {
+    const row = await takeConfirmation(this.db, code, userKey);
+    if (row === null) return { kind: 'unknown' };
+    // Someone else pressing the button must not consume the asker's confirmation.
+    if (row === 'not-yours') return { kind: 'not-yours' };
+    if (this.clock.now() > row.expiresAt) return { kind: 'expired' };
+    return { kind: 'ok', value: { command: row.command, args: row.args } };
+  }
+
+  cancel(code: string, userKey: string): Promise<boolean> {
+    return cancelConfirmation(this.db, code, userKey);
   }
 }

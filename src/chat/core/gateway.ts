@@ -8,11 +8,12 @@ import type { ChatInput, ChatResult } from './chat-input.js';
 import type { RoleSource } from './authz.js';
 import { parseCallback } from './callback-data.js';
 import type { CommandContext, CommandDeps, CommandInfo, Invocation } from './command.js';
+import { answerConfirmation, askConfirmation, type ConfirmFlow } from './confirm-flow.js';
 import { Confirmations, CONFIRM_TTL_MS } from './confirmations.js';
-import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { RateLimiter, type ChatRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type { Registry } from './registry.js';
 import type { Reply } from './reply.js';
-import { atLeast, type Role } from './roles.js';
+import type { Role } from './roles.js';
 import * as std from './standard-replies.js';
 import { parseCommandLine } from './tokenize.js';
 import { resolveCommand } from './resolve.js';
@@ -24,26 +25,30 @@ export interface ChatCoreOptions {
   deps: Omit<CommandDeps, 'catalog'>;
   roles: RoleSource;
   clock: Clock;
+  /** Buckets shared by every gateway process (Redis); absent: `rateLimit` buckets in this memory. */
+  rateLimiter?: ChatRateLimiter;
   rateLimit?: RateLimitOptions;
   confirmTtlMs?: number;
-}
-
-interface Pending {
-  invocation: Invocation;
-  tokens: string[];
 }
 
 const REFUSAL_REPEAT_MS = 60 * 60_000;
 
 export class ChatCore {
-  private readonly limiter: RateLimiter;
-  private readonly confirmations: Confirmations<Pending>;
+  private readonly limiter: ChatRateLimiter;
+  private readonly confirmFlow: ConfirmFlow;
   private readonly refused = new Map<string, number>();
   private readonly deps: CommandDeps;
 
   constructor(private readonly opts: ChatCoreOptions) {
-    this.limiter = new RateLimiter(opts.clock, opts.rateLimit);
-    this.confirmations = new Confirmations(opts.clock, opts.confirmTtlMs ?? CONFIRM_TTL_MS);
+    this.limiter = opts.rateLimiter ?? new RateLimiter(opts.clock, opts.rateLimit);
+    const ttlMs = opts.confirmTtlMs ?? CONFIRM_TTL_MS;
+    this.confirmFlow = {
+      confirmations: new Confirmations(opts.deps.db, opts.clock, ttlMs),
+      registry: opts.registry,
+      ttlMs,
+      audit: (...a) => this.audit(...a),
+      run: (...a) => this.run(...a),
+    };
     this.deps = { ...opts.deps, catalog: (role) => opts.registry.catalog(role) };
   }
 
@@ -78,18 +83,19 @@ export class ChatCore {
     const raw = (input.callback ?? input.text ?? '').slice(0, 200);
     if (!input.userId) {
       // No person to authorise: refuse silently (answering channel posts would only add noise).
-      if (this.limiter.take(`nosender:${input.platform}:${input.chatId}`) === 'allow') {
+      const r = await this.limiter.admit(`nosender:${input.platform}:${input.chatId}`);
+      if (r.decision === 'allow') {
         await this.audit(input, '(no sender)', { raw, via }, 'rejected', 'update without a sender');
       }
       return { replies: [] };
     }
     const userKey = `${input.platform}:${input.userId}`;
     // The console is the operator's own terminal (and scripts pipe many lines into it): no flood limit.
-    const rate = input.platform === 'console' ? 'allow' : this.limiter.take(userKey);
-    if (rate === 'drop') return { replies: [] };
-    if (rate === 'warn') {
+    const rate = input.platform === 'console' ? null : await this.limiter.admit(userKey);
+    if (rate?.decision === 'drop') return { replies: [] };
+    if (rate?.decision === 'warn') {
       await this.audit(input, 'rate-limit', { raw, via }, 'rate-limited');
-      return { replies: [std.slowDownReply(this.limiter.retryAfterSec(userKey))], notice: 'Slow down' };
+      return { replies: [std.slowDownReply(rate.retryAfterSec)], notice: 'Slow down' };
     }
     const role = await this.opts.roles.roleOf(input.platform, input.userId, input.scope);
     if (role === null) {
@@ -135,7 +141,7 @@ export class ChatCore {
     const { name, args } = parsed.line;
     if (name === 'confirm' || name === 'cancel') {
       const code = args[0] ?? '';
-      return this.onConfirm(input, ctx, code, name === 'confirm', false);
+      return answerConfirmation(this.confirmFlow, input, ctx, code, name === 'confirm', false);
     }
     return this.dispatch(input, ctx, name, args, 'text');
   }
@@ -162,7 +168,7 @@ export class ChatCore {
         return quiet ? { replies: [], notice: toastOf(first) } : res;
       }
       case 'confirm':
-        return this.onConfirm(input, ctx, cb.code, cb.yes, true);
+        return answerConfirmation(this.confirmFlow, input, ctx, cb.code, cb.yes, true);
       case 'page':
       case 'refresh': {
         const parsed = parseCommandLine(cb.line);
@@ -200,65 +206,9 @@ export class ChatCore {
       return { replies: [r.reply], notice };
     }
     const inv = r.invocation;
-    const cmd = inv.command;
-    if (inv.confirmPrompt !== null) {
-      const { code } = this.confirmations.create(`${input.platform}:${ctx.actor.userId}`, {
-        invocation: inv,
-        tokens,
-      });
-      await this.audit(input, cmd.name, auditArgs, 'confirm-requested', `code ${code}`);
-      return {
-        replies: [std.confirmPromptReply(inv.confirmPrompt, code, this.opts.confirmTtlMs ?? CONFIRM_TTL_MS)],
-      };
-    }
+    if (inv.confirmPrompt !== null)
+      return askConfirmation(this.confirmFlow, input, ctx, inv, tokens, auditArgs);
     return this.run(input, { ...ctx, rawArgs: tokens }, inv, auditArgs);
-  }
-
-  private async onConfirm(
-    input: ChatInput,
-    ctx: CommandContext,
-    code: string,
-    yes: boolean,
-    fromButton: boolean,
-  ): Promise<ChatResult> {
-    const userKey = `${input.platform}:${ctx.actor.userId}`;
-    const edit = fromButton ? ('origin' as const) : undefined;
-    if (!yes) {
-      const ok = this.confirmations.cancel(code, userKey);
-      await this.audit(input, 'cancel', { code, via: fromButton ? 'button' : 'text' }, ok ? 'ok' : 'invalid');
-      return ok
-        ? { replies: [{ title: 'Cancelled', tone: 'info', blocks: [], edit }], notice: 'Cancelled' }
-        : { replies: [std.confirmProblemReply('not-yours')], notice: 'Not yours' };
-    }
-    const taken = this.confirmations.take(code, userKey);
-    if (taken.kind !== 'ok') {
-      await this.audit(
-        input,
-        'confirm',
-        { code, via: fromButton ? 'button' : 'text' },
-        'invalid',
-        taken.kind,
-      );
-      const r = std.confirmProblemReply(taken.kind);
-      return { replies: [taken.kind === 'expired' && edit ? { ...r, edit } : r], notice: 'Not confirmed' };
-    }
-    const { invocation, tokens } = taken.value;
-    // The role may have been revoked during the wait.
-    if (!atLeast(ctx.role, invocation.role)) {
-      await this.audit(
-        input,
-        invocation.command.name,
-        { args: tokens, confirmed: code },
-        'denied',
-        'role changed',
-      );
-      return { replies: [std.needsRoleReply(invocation.command.name, invocation.role, ctx.role)] };
-    }
-    const res = await this.run(input, { ...ctx, rawArgs: tokens }, invocation, {
-      args: tokens,
-      confirmed: code,
-    });
-    return { ...res, replies: res.replies.map((r, i) => (i === 0 && edit && !r.edit ? { ...r, edit } : r)) };
   }
 
   private async run(

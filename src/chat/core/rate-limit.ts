@@ -1,5 +1,6 @@
 // Per-user token buckets: a flood from one user empties only that user's bucket, so others are never
 // starved. The "slow down" answer is given once per empty spell, then further messages are dropped.
+// This one lives in one process's memory; shared-rate-limit.ts keeps the same buckets in Redis.
 import type { Clock } from '../../domain/clock.js';
 
 export interface RateLimitOptions {
@@ -13,20 +14,38 @@ export interface RateLimitOptions {
 
 export type RateDecision = 'allow' | 'warn' | 'drop';
 
+export interface RateVerdict {
+  decision: RateDecision;
+  /** Seconds until the next message from this key would be allowed (0 when it would be now). */
+  retryAfterSec: number;
+}
+
+/** What the chat core asks before handling a message. */
+export interface ChatRateLimiter {
+  admit(key: string): Promise<RateVerdict>;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 8, refillPerSec: 0.5 };
+
 interface Bucket {
   tokens: number;
   at: number;
   warned: boolean;
 }
 
-export class RateLimiter {
+export class RateLimiter implements ChatRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private lastSweep = 0;
 
   constructor(
     private readonly clock: Clock,
-    private readonly opts: RateLimitOptions = { capacity: 8, refillPerSec: 0.5 },
+    private readonly opts: RateLimitOptions = DEFAULT_RATE_LIMIT,
   ) {}
+
+  admit(key: string): Promise<RateVerdict> {
+    const decision = this.take(key);
+    return Promise.resolve({ decision, retryAfterSec: this.retryAfterSec(key) });
+  }
 
   take(key: string): RateDecision {
     const now = this.clock.now();

@@ -1,5 +1,5 @@
-// Operations: trading state (kill switch), risk overrides, alerts, audit chain, chat users, secrets,
-// backtest runs and the idempotency keys every job writes in the same transaction as its effect.
+// Operations: trading state (kill switch), risk overrides, alerts, audit chain, chat users and pending
+// confirmations, secrets, backtest runs and the idempotency keys every job writes with its effect.
 import {
   bigint,
   bigserial,
@@ -83,6 +83,21 @@ export const chatUsers = pgTable(
   },
   (t) => [uniqueIndex('chat_users_identity_uq').on(t.platform, t.userId, t.scope)],
 );
+
+/**
+ * Destructive chat commands waiting for their asker's confirmation (`kill`, `close all`). In Postgres so
+ * any gateway process can take a code another one handed out, and a restart forgets none. Holds the
+ * command name and its argument tokens only (re-parsed when confirmed), never secrets.
+ */
+export const chatConfirmations = pgTable('chat_confirmations', {
+  code: text('code').primaryKey(),
+  /** `platform:userId` of the asker: only they may confirm or cancel. */
+  userKey: text('user_key').notNull(),
+  command: text('command').notNull(),
+  args: jsonb('args').$type<string[]>().notNull(),
+  /** Epoch ms by the gateway's injected clock (not the database's), so expiry follows that clock. */
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+});
 
 export const secrets = pgTable(
   'secrets',
