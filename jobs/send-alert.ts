@@ -3,13 +3,13 @@
 // posting, so a retried job never posts twice; sent_at marks the alert done. The digest carries a 30-day
 // equity chart rendered here at delivery.
 import { and, eq, isNull, like } from 'drizzle-orm';
-import { getRun, setStatusMessage, type ChatRun } from '../src/backtest/chat-run.js';
+import { getRun } from '../src/backtest/chat-run.js';
 import type { ApprovalBoard } from '../src/chat/core/approval-board.js';
 import { ALERT_ROUTE, alertSchema } from '../src/chat/core/alerts.js';
-import { renderAlert, renderBacktestResult, renderBacktestStatus } from '../src/chat/core/alert-view.js';
-import { Pacer, realSleep, type Sleep } from '../src/chat/core/pacer.js';
+import { renderAlert, renderBacktestResult } from '../src/chat/core/alert-view.js';
+import { Pacer, type Sleep } from '../src/chat/core/pacer.js';
 import { digestChart } from '../src/chat/core/alert-digest-chart.js';
-import type { ChatPlatform, ImageAttachment, MessageRef, Reply } from '../src/chat/core/reply.js';
+import type { ChatPlatform, ImageAttachment, Reply } from '../src/chat/core/reply.js';
 import { saveAttachments } from '../src/chat/core/save-attachments.js';
 import { SinkError, type ChatSink } from '../src/chat/core/sink.js';
 import type { Db } from '../src/db/client.js';
@@ -21,6 +21,7 @@ import { alertPayload, type PayloadOf } from '../src/queue/payloads.js';
 import { PermanentJobError } from '../src/queue/workers.js';
 import { RetryLater } from '../src/engine/exchange-errors.js';
 import { zonedDayStart } from './digest.js';
+import { sendWithRetry, showStatus } from './alert-delivery.js';
 
 export const name = 'send-alert';
 export const payload = alertPayload;
@@ -49,8 +50,6 @@ export interface SendAlertResult {
   skipped: string[];
   failed: string[];
 }
-
-const MAX_RETRY_AFTER_MS = 60_000;
 
 /** The job handler. Pass one long-lived Pacer in deps so pacing holds across jobs. */
 export function process(deps: SendAlertDeps, p: PayloadOf<'send-alert'>): Promise<SendAlertResult> {
@@ -180,87 +179,6 @@ async function sendClaimed(
   }
   if (transient !== undefined) {
     throw transient instanceof Error ? transient : new Error(String(transient));
-  }
-}
-
-async function sendWithRetry(
-  deps: SendAlertDeps & { pacer: Pacer },
-  sink: ChatSink,
-  chatId: string,
-  reply: Reply,
-): Promise<MessageRef> {
-  const retries = deps.rateLimitRetries ?? 3;
-  const sleep = deps.sleep ?? realSleep;
-  for (let attempt = 0; ; attempt++) {
-    await deps.pacer.wait(sink.platform, chatId);
-    try {
-      return await sink.send(chatId, reply);
-    } catch (e) {
-      const after = e instanceof SinkError ? e.retryAfterMs : undefined;
-      if (after === undefined || attempt >= retries) throw e;
-      const wait = Math.min(after, MAX_RETRY_AFTER_MS);
-      deps.pacer.backoff(sink.platform, chatId, wait);
-      logger().info({ platform: sink.platform, waitMs: wait }, 'rate limited by the platform; waiting');
-      await sleep(wait);
-    }
-  }
-}
-
-/**
- * A backtest's status line: posted once (claimed in Postgres, so two deliveries never both post it), then
- * edited to the run's state. A delivery that finds the line being posted by another retries shortly.
- */
-async function showStatus(
-  deps: SendAlertDeps & { pacer: Pacer },
-  sink: ChatSink,
-  run: ChatRun,
-): Promise<boolean> {
-  const to = run.request.replyTo;
-  // A terminal cannot edit what it printed: there the result alone is shown.
-  if (!to || to.platform === 'console') return false;
-  const posted = run.request.statusMessage;
-  if (posted) {
-    await editStatus(deps, sink, posted, run);
-    return true;
-  }
-  const key = `backtest-status:${run.id}`;
-  const claimed = await deps.db
-    .insert(idempotencyKeys)
-    .values({ key, job: name })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length === 0) throw new RetryLater(`backtest #${run.id}: its status line is being posted`);
-  let ref: MessageRef;
-  try {
-    ref = await sendWithRetry(deps, sink, to.chatId, renderBacktestStatus(run));
-  } catch (e) {
-    await deps.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, key));
-    throw e;
-  }
-  await setStatusMessage(deps.db, run.id, ref);
-  // The run may have moved on while the line was posted; a later delivery saw no line to edit.
-  const now = await getRun(deps.db, run.id);
-  if (now && (now.status !== run.status || now.request.progress?.stage !== run.request.progress?.stage)) {
-    await editStatus(deps, sink, ref, now);
-  }
-  return true;
-}
-
-async function editStatus(
-  deps: SendAlertDeps & { pacer: Pacer },
-  sink: ChatSink,
-  ref: MessageRef,
-  run: ChatRun,
-): Promise<void> {
-  await deps.pacer.wait(sink.platform, ref.chatId);
-  try {
-    await sink.edit(ref, renderBacktestStatus(run));
-  } catch (e) {
-    // Only the status line is stale; the result is still delivered on its own.
-    logger().warn(
-      { runId: run.id, err: e instanceof Error ? e.message : String(e) },
-      'status line not edited',
-    );
   }
 }
 
