@@ -1,8 +1,7 @@
 // The intent pipeline: a proposal (from a strategy tick or an operator) becomes an intent row, a stored
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
-import { createApproval } from '../db/repos/approvals.js';
-import { insertIntentWithDecision, type IntentRow } from '../db/repos/intents.js';
+import { writeProposal } from '../db/repos/intents.js';
 import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import { makeIntentId } from '../domain/ids.js';
@@ -93,7 +92,7 @@ export async function loadProposalContext(
 }
 
 /**
- * Run risk and route the result; the intent and its decision are written in one transaction. `ctx` is
+ * Run risk and route the result; the intent and its decision are written in one statement. `ctx` is
  * read here when not given.
  */
 export async function proposeIntent(
@@ -139,59 +138,47 @@ export async function proposeIntent(
     ? approvalRoute(deps.config.approvals, decision.notional, reducesRisk)
     : null;
 
-  type Written = { intent: IntentRow; approvalId?: number; expiresAt?: number } | null;
-  const written = await deps.db.transaction(async (tx): Promise<Written> => {
-    const intent = await insertIntentWithDecision(
-      tx,
-      {
-        ref: makeIntentId(now, deps.randomBytes(8)),
-        source: proposal.source,
-        strategyInstanceId: meta.strategyInstanceId ?? null,
-        candleTime: meta.candleTime ?? null,
-        leg: meta.leg ?? 'entry',
-        category: proposal.category,
-        symbol: proposal.symbol,
-        side: proposal.side,
-        orderType: proposal.orderType,
-        qty: decision.approved ? decision.qty : (proposal.qty ?? null),
-        notional: proposal.notional ?? null,
-        limitPrice: proposal.limitPrice ?? null,
-        stopPrice: stopPrice ?? null,
-        reduceOnly: proposal.reduceOnly,
-        // Decided before the transaction: nobody can see the intent before its decision is stored with it.
-        status: !decision.approved ? 'denied' : route?.kind === 'ask' ? 'awaiting-approval' : 'approved',
-        reason: decision.approved ? null : decision.reasons.map((r) => r.reason).join('; '),
-        requestedBy: meta.requestedBy ?? null,
+  const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;
+  const written = await writeProposal(
+    deps.db,
+    {
+      ref: makeIntentId(now, deps.randomBytes(8)),
+      source: proposal.source,
+      strategyInstanceId: meta.strategyInstanceId ?? null,
+      candleTime: meta.candleTime ?? null,
+      leg: meta.leg ?? 'entry',
+      category: proposal.category,
+      symbol: proposal.symbol,
+      side: proposal.side,
+      orderType: proposal.orderType,
+      qty: decision.approved ? decision.qty : (proposal.qty ?? null),
+      notional: proposal.notional ?? null,
+      limitPrice: proposal.limitPrice ?? null,
+      stopPrice: stopPrice ?? null,
+      reduceOnly: proposal.reduceOnly,
+      // Decided before it is written: one statement stores the intent with its decision (and approval).
+      status: !decision.approved ? 'denied' : route?.kind === 'ask' ? 'awaiting-approval' : 'approved',
+      reason: decision.approved ? null : decision.reasons.map((r) => r.reason).join('; '),
+      requestedBy: meta.requestedBy ?? null,
+    },
+    {
+      outcome: decision.approved ? 'approved' : 'denied',
+      qty: decision.approved ? decision.qty : null,
+      price: decision.approved ? decision.price : null,
+      notional: decision.approved ? decision.notional : null,
+      reasons: decision.approved ? [] : decision.reasons.map((r) => ({ check: r.check, reason: r.reason })),
+      // What the approval message shows: the account as risk saw it, and the fee it will likely pay.
+      inputs: {
+        ...checksJson(decision.checks),
+        equity: portfolio.equity.toFixed(),
+        grossExposure: portfolio.grossExposure.toFixed(),
+        feeRate: TAKER_FEE[proposal.category],
       },
-      {
-        outcome: decision.approved ? 'approved' : 'denied',
-        qty: decision.approved ? decision.qty : null,
-        price: decision.approved ? decision.price : null,
-        notional: decision.approved ? decision.notional : null,
-        reasons: decision.approved ? [] : decision.reasons.map((r) => ({ check: r.check, reason: r.reason })),
-        // What the approval message shows: the account as risk saw it, and the fee it will likely pay.
-        inputs: {
-          ...checksJson(decision.checks),
-          equity: portfolio.equity.toFixed(),
-          grossExposure: portfolio.grossExposure.toFixed(),
-          feeRate: TAKER_FEE[proposal.category],
-        },
-      },
-    );
-    if (!intent) return null;
-    if (!decision.approved) return { intent };
-    if (route?.kind === 'ask') {
-      const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;
-      const ap = await createApproval(tx, {
-        intentId: intent.id,
-        requiredVotes: route.votes,
-        refPrice: decision.price,
-        expiresAt: new Date(expiresAt),
-      });
-      return { intent, approvalId: ap.id, expiresAt };
-    }
-    return { intent };
-  });
+    },
+    decision.approved && route?.kind === 'ask'
+      ? { requiredVotes: route.votes, refPrice: decision.price, expiresAt: new Date(expiresAt) }
+      : undefined,
+  );
   if (!written) return { kind: 'duplicate' };
   const { intent } = written;
   if (!decision.approved) {
@@ -200,7 +187,7 @@ export async function proposeIntent(
     await deps.notifier.notify({ kind: 'risk-denial', intentId: intent.id, symbol: intent.symbol, reasons });
     return { kind: 'denied', intentId: intent.id, reasons };
   }
-  if (written.approvalId !== undefined && route?.kind === 'ask') {
+  if (written.approvalId !== null && route?.kind === 'ask') {
     await deps.notifier.notify({
       kind: 'approval-request',
       approvalId: written.approvalId,
@@ -211,7 +198,7 @@ export async function proposeIntent(
       intentId: intent.id,
       approvalId: written.approvalId,
       votesNeeded: route.votes,
-      expiresAt: written.expiresAt ?? now,
+      expiresAt,
     };
   }
   metrics.approval('auto');

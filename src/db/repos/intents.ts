@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
-import { intents, orders, positions, riskDecisions } from '../schema/index.js';
+import { approvals, intents, orders, positions, riskDecisions } from '../schema/index.js';
 
 export type IntentRow = typeof intents.$inferSelect;
 export type NewIntent = typeof intents.$inferInsert;
@@ -67,26 +67,63 @@ export async function insertRiskDecision(
 
 export type NewRiskDecision = Omit<typeof riskDecisions.$inferInsert, 'intentId'>;
 
+/** The approval an intent waits for, when the policy asks chat before it goes out. */
+export interface NewApproval {
+  requiredVotes: number;
+  refPrice: Decimal | null;
+  expiresAt: Date;
+}
+
 /**
- * A new intent and its risk decision, sent together: the decision finds its intent by the ref (unique,
- * made by the caller), so neither waits for the other's answer. Null when the intent already existed
- * (a strategy's second proposal for one candle and leg); then no decision is stored either.
+ * A new intent, its risk decision and (when asked for) its approval, in one statement: atomic without a
+ * transaction's extra round trips. Null when the intent already existed (a strategy's second proposal
+ * for one candle and leg); then nothing is written.
  */
-export async function insertIntentWithDecision(
-  tx: Db,
+export async function writeProposal(
+  db: Db,
   intent: NewIntent,
   d: NewRiskDecision,
-): Promise<IntentRow | null> {
+  approval?: NewApproval,
+): Promise<{ intent: IntentRow; approvalId: number | null } | null> {
   const money = (x: Decimal | null | undefined) => (x ? x.toFixed() : null);
-  const [row] = await Promise.all([
-    insertIntent(tx, intent),
-    tx.execute(sql`insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
+  const insert = db.insert(intents).values(intent).onConflictDoNothing().returning({ id: intents.id });
+  const res = await db.execute(sql`with i as (${insert.getSQL()}),
+    d as (insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
       select id, ${d.outcome}, ${money(d.qty)}::numeric, ${money(d.price)}::numeric,
         ${money(d.notional)}::numeric, ${JSON.stringify(d.reasons ?? [])}::jsonb,
-        ${JSON.stringify(d.inputs ?? {})}::jsonb
-      from ${intents} where ref = ${intent.ref}`),
-  ]);
-  return row;
+        ${JSON.stringify(d.inputs ?? {})}::jsonb from i),
+    a as (insert into ${approvals} (intent_id, required_votes, ref_price, expires_at)
+      select id, ${approval?.requiredVotes ?? 1}::int, ${money(approval?.refPrice)}::numeric,
+        ${approval?.expiresAt.toISOString() ?? null}::timestamptz from i where ${approval !== undefined}
+      returning id)
+    select (select id from i)::text as id, (select id from a)::text as approval_id`);
+  const r = rows<{ id: string | null; approval_id: string | null }>(res)[0];
+  if (!r?.id) return null;
+  // The row as written (the statement returns ids only): what callers read of a fresh intent.
+  const row: IntentRow = {
+    id: Number(r.id),
+    ref: intent.ref,
+    attempt: intent.attempt ?? 1,
+    source: intent.source,
+    strategyInstanceId: intent.strategyInstanceId ?? null,
+    candleTime: intent.candleTime ?? null,
+    leg: intent.leg ?? 'entry',
+    category: intent.category,
+    symbol: intent.symbol,
+    side: intent.side,
+    orderType: intent.orderType ?? 'Market',
+    qty: intent.qty ?? null,
+    notional: intent.notional ?? null,
+    limitPrice: intent.limitPrice ?? null,
+    stopPrice: intent.stopPrice ?? null,
+    reduceOnly: intent.reduceOnly ?? false,
+    status: intent.status ?? 'pending-risk',
+    reason: intent.reason ?? null,
+    requestedBy: intent.requestedBy ?? null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
+  return { intent: row, approvalId: r.approval_id === null ? null : Number(r.approval_id) };
 }
 
 export async function latestRiskDecision(db: Db, intentId: number): Promise<RiskDecisionRow | null> {
