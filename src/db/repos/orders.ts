@@ -5,6 +5,7 @@ import { ZERO } from '../../domain/decimal.js';
 import type { OrderCreated, OrderEvent } from '../../domain/events.js';
 import { applyEvent, createOrder, foldOrder, type Order, type OrderError } from '../../domain/order.js';
 import type { Db } from '../client.js';
+import { rows } from '../rows.js';
 import { intents, orderEvents, orders } from '../schema/index.js';
 import { decodeEvent, encodeEvent } from './order-codec.js';
 
@@ -50,18 +51,39 @@ export async function createSubmittedOrder(
   const submitted: OrderEvent = { type: 'OrderSubmitted', ts: submittedAt };
   const next = applyEvent(made.order, submitted);
   if (!next.ok) throw new Error(`cannot mark ${ev.orderLinkId} submitted: ${next.error.message}`);
-  const rows = await tx
-    .insert(orders)
-    .values({ intentId, orderLinkId: ev.orderLinkId, ...projection(next.order) })
-    .onConflictDoNothing()
-    .returning();
-  const row = rows[0];
-  if (!row) return null;
-  await tx.insert(orderEvents).values([
-    { orderId: row.id, type: ev.type, payload: encodeEvent(ev), ts: ev.ts },
-    { orderId: row.id, type: submitted.type, payload: encodeEvent(submitted), ts: submitted.ts },
-  ]);
-  return row;
+  const v = { intentId, orderLinkId: ev.orderLinkId, ...projection(next.order) };
+  const insert = tx.insert(orders).values(v).onConflictDoNothing().returning({ id: orders.id });
+  const event = (e: OrderEvent) => sql`(${e.type}, ${JSON.stringify(encodeEvent(e))}, ${e.ts})`;
+  // One statement: the order and its two events, or nothing when the orderLinkId exists already.
+  const res = await tx.execute(sql`with o as (${insert.getSQL()}),
+    e as (insert into ${orderEvents} (order_id, type, payload, ts)
+      select o.id, v.type, v.payload::jsonb, v.ts::bigint
+      from o, (values ${event(ev)}, ${event(submitted)}) as v(type, payload, ts))
+    select (select id from o)::text as id`);
+  const id = rows<{ id: string | null }>(res)[0]?.id;
+  if (!id) return null;
+  const now = new Date();
+  return {
+    id: Number(id),
+    intentId,
+    orderLinkId: ev.orderLinkId,
+    exchangeOrderId: v.exchangeOrderId ?? null,
+    category: v.category,
+    symbol: v.symbol,
+    side: v.side,
+    orderType: v.orderType,
+    qty: v.qty,
+    price: v.price ?? null,
+    timeInForce: v.timeInForce ?? null,
+    reduceOnly: v.reduceOnly ?? false,
+    status: v.status,
+    cumQty: v.cumQty,
+    avgPrice: v.avgPrice ?? null,
+    cumFee: v.cumFee,
+    rejectReason: v.rejectReason ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export async function getOrderByLinkId(db: Db, orderLinkId: string): Promise<OrderRow | null> {
