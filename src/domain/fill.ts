@@ -31,6 +31,35 @@ export interface FundingPayment {
   readonly ts: number;
 }
 
+/** The columns of a stored execution a fill is made of (a `fills` row, a report's fill). */
+export interface StoredFill {
+  readonly execId: string;
+  readonly orderLinkId?: string | null;
+  readonly symbol: string;
+  readonly side: string;
+  readonly qty: Decimal;
+  readonly price: Decimal;
+  readonly fee: Decimal;
+  readonly feeCurrency: string;
+  readonly execTime: number;
+}
+
+/** A stored execution as a fill; null when its side is neither Buy nor Sell. */
+export function fillFromStored(f: StoredFill): Fill | null {
+  if (f.side !== 'Buy' && f.side !== 'Sell') return null;
+  return {
+    tradeId: f.execId,
+    orderLinkId: f.orderLinkId ?? null,
+    symbol: f.symbol,
+    side: f.side,
+    qty: f.qty,
+    price: f.price,
+    fee: f.fee,
+    feeCurrency: f.feeCurrency,
+    ts: f.execTime,
+  };
+}
+
 /** The position-side view of an order's fill event. */
 export function fillFromOrderEvent(order: Order, ev: OrderFilled): Fill {
   return {

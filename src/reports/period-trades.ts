@@ -2,7 +2,7 @@
 // the fill that closed them.
 import { classifyBybitExecType, type Fill } from '../domain/fill.js';
 import type { PeriodTrade } from './period-stats.js';
-import { toDomainFill } from './perps.js';
+import { fillFromStored } from '../domain/fill.js';
 import { roundTrips } from './round-trips.js';
 import type { CoinsOf, ReportFill } from './types.js';
 
@@ -32,7 +32,7 @@ export function closedTrades(
     if (!inst) return { ok: false, error: `${first.category} ${first.symbol}: base and quote coin unknown` };
     const domain: Fill[] = [];
     for (const f of list) {
-      const d = toDomainFill(f);
+      const d = fillFromStored(f);
       if (!d) return { ok: false, error: `fill ${f.execId}: side "${f.side}" is not Buy or Sell` };
       domain.push(d);
     }

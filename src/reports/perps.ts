@@ -1,7 +1,7 @@
 // Perp realized PnL per position reduction. Each fill goes through the portfolio's own position fold, so
 // the rows' realized PnL sums to exactly the fold's realizedPnl; a flip is a close row plus an open row.
 import { ZERO, minDec } from '../domain/decimal.js';
-import type { Fill } from '../domain/fill.js';
+import { fillFromStored } from '../domain/fill.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../domain/position.js';
 import { signedQty } from '../domain/side.js';
 import { Allocation } from './alloc.js';
@@ -9,27 +9,12 @@ import type { PerpRow, ReportFill } from './types.js';
 
 export type PerpRowsResult = { ok: true; rows: PerpRow[] } | { ok: false; error: string };
 
-export function toDomainFill(f: ReportFill): Fill | null {
-  if (f.side !== 'Buy' && f.side !== 'Sell') return null;
-  return {
-    tradeId: f.execId,
-    orderLinkId: null,
-    symbol: f.symbol,
-    side: f.side,
-    qty: f.qty,
-    price: f.price,
-    fee: f.fee,
-    feeCurrency: f.feeCurrency,
-    ts: f.execTime,
-  };
-}
-
 /** Rows for one symbol's perp trade fills, in time order. */
 export function perpRows(inst: PositionInstrument, fills: readonly ReportFill[]): PerpRowsResult {
   let pos = emptyPosition(inst);
   const rows: PerpRow[] = [];
   for (const f of fills) {
-    const fill = toDomainFill(f);
+    const fill = fillFromStored(f);
     if (!fill) return { ok: false, error: `fill ${f.execId}: side "${f.side}" is not Buy or Sell` };
     const r = applyFill(pos, fill);
     if (!r.ok) return { ok: false, error: r.error.message };

@@ -7,7 +7,7 @@ import { dec, toPlain } from '../../src/domain/decimal.js';
 import type { Fill } from '../../src/domain/fill.js';
 import type { PositionInstrument } from '../../src/domain/position.js';
 import { closedTradesFromFills } from '../../src/portfolio/trades.js';
-import { toDomainFill } from '../../src/reports/perps.js';
+import { fillFromStored } from '../../src/domain/fill.js';
 import {
   periodReport,
   periodReports,
@@ -20,7 +20,7 @@ import { BTC_SPOT, ETH_PERP, HISTORY, T0, at, coinsOf } from '../fixtures/report
 
 function domain(fills: readonly ReportFill[]): Fill[] {
   return fills.flatMap((f) => {
-    const d = f.execType === 'Trade' ? toDomainFill(f) : null;
+    const d = f.execType === 'Trade' ? fillFromStored(f) : null;
     return d ? [d] : [];
   });
 }

@@ -2,8 +2,8 @@
 // and the loss-streak cool-down read, in two index lookups instead of a fold over every fill ever stored.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { Decimal, ZERO } from '../../domain/decimal.js';
+import { fillFromStored } from '../../domain/fill.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
-import type { Side } from '../../domain/side.js';
 import { splitSymbol } from '../../domain/symbol-coins.js';
 import { tradeStep } from '../../domain/trade-result.js';
 import type { Db } from '../client.js';
@@ -66,18 +66,9 @@ export async function backfillTradeResults(db: Db): Promise<number> {
       let pos = emptyPosition(inst);
       let base = ZERO;
       for (const f of list) {
-        const r = applyFill(pos, {
-          tradeId: f.execId,
-          orderLinkId: f.orderLinkId,
-          symbol: f.symbol,
-          side: f.side as Side,
-          qty: f.qty,
-          price: f.price,
-          fee: f.fee,
-          feeCurrency: f.feeCurrency,
-          ts: f.execTime,
-        });
-        if (!r.ok) break;
+        const fill = fillFromStored(f);
+        const r = fill ? applyFill(pos, fill) : null;
+        if (!r?.ok) break;
         const step = tradeStep(pos, r.position, base);
         pos = r.position;
         base = step.base;
