@@ -4,7 +4,7 @@
 // a duplicate id) — never by a blind resubmission.
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { intents } from '../db/schema/index.js';
+import { intents, UNFINISHED_INTENT_STATUSES } from '../db/schema/index.js';
 import { claimKey } from '../db/repos/idempotency.js';
 import {
   getIntent,
@@ -67,9 +67,7 @@ export async function exitLegPending(
         eq(intents.leg, 'exit'),
       ),
     );
-  return (
-    exit !== undefined && ['pending-risk', 'approved', 'awaiting-approval', 'submitted'].includes(exit.status)
-  );
+  return exit !== undefined && (UNFINISHED_INTENT_STATUSES as readonly string[]).includes(exit.status);
 }
 
 /** `order` is the row this call created; absent when an earlier attempt created it. */

@@ -4,7 +4,14 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
-import { approvals, intents, orders, positions, riskDecisions } from '../schema/index.js';
+import {
+  approvals,
+  intents,
+  orders,
+  positions,
+  riskDecisions,
+  UNFINISHED_INTENT_STATUSES_SQL,
+} from '../schema/index.js';
 
 export type IntentRow = typeof intents.$inferSelect;
 export type NewIntent = typeof intents.$inferInsert;
@@ -147,9 +154,6 @@ export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]>
     .orderBy(intents.id);
 }
 
-/** Intents whose order may still add to a position (the partial index covers exactly these). */
-const OPEN_STATUSES = sql.raw(`('pending-risk', 'approved', 'awaiting-approval', 'submitted')`);
-
 /**
  * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
  * intents (the filled part of a submitted order is already in the position).
@@ -158,7 +162,7 @@ function pendingSql(instanceId: string) {
   return sql`select coalesce(sum(case when i.side = 'Buy' then 1 else -1 end
       * greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)), 0)
     from ${intents} i left join ${orders} o on o.intent_id = i.id
-    where i.strategy_instance_id = ${instanceId} and i.status in ${OPEN_STATUSES}`;
+    where i.strategy_instance_id = ${instanceId} and i.status in ${UNFINISHED_INTENT_STATUSES_SQL}`;
 }
 
 export interface InstanceHolding {

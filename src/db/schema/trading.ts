@@ -17,6 +17,18 @@ import { Decimal } from '../../domain/decimal.js';
 import { money } from './types.js';
 import { strategyInstances } from './market.js';
 
+/** Intents whose order may still go out or fill: a reversal's entry waits while its exit is one. */
+export const UNFINISHED_INTENT_STATUSES = [
+  'pending-risk',
+  'approved',
+  'awaiting-approval',
+  'submitted',
+] as const;
+/** The same list as literal SQL: a partial index's predicate only matches literals, never parameters. */
+export const UNFINISHED_INTENT_STATUSES_SQL = sql.raw(
+  `(${UNFINISHED_INTENT_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+);
+
 export const intents = pgTable(
   'intents',
   {
@@ -60,7 +72,7 @@ export const intents = pgTable(
     // Every tick asks what its instance still has on the way; history must not slow that down.
     index('intents_open_by_instance_idx')
       .on(t.strategyInstanceId)
-      .where(sql`${t.status} in ('pending-risk', 'approved', 'awaiting-approval', 'submitted')`),
+      .where(sql`${t.status} in ${UNFINISHED_INTENT_STATUSES_SQL}`),
   ],
 );
 
