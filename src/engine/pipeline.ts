@@ -8,6 +8,7 @@ import { makeIntentId } from '../domain/ids.js';
 import { roundPrice, type Instrument } from '../domain/instrument.js';
 import { evaluateRisk } from '../risk/evaluate.js';
 import { limitsFromConfig } from '../risk/limits.js';
+import type { PortfolioView } from '../portfolio/index.js';
 import type { CheckRecord, MarketView, OrderProposal, RiskDecision } from '../risk/types.js';
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
@@ -83,12 +84,41 @@ export async function loadProposalContext(
   deps: EngineDeps,
   category: Instrument['category'],
   symbol: string,
+  /** Already read by the caller (a re-pricing check); read here otherwise. */
+  market?: MarketView,
 ): Promise<ProposalContext> {
-  const [market, inputs] = await Promise.all([
-    marketView(deps, category, symbol),
+  const [m, inputs] = await Promise.all([
+    market ?? marketView(deps, category, symbol),
     refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
   ]);
-  return { market, inputs, overrides: inputs.overrides, state: inputs.tradingState };
+  return { market: m, inputs, overrides: inputs.overrides, state: inputs.tradingState };
+}
+
+/**
+ * Risk's verdict on a proposal in a context: the portfolio valued at the market's mark (and, for the
+ * entry leg of a reversal, as if the position were already flat), then every check.
+ */
+export async function judgeProposal(
+  deps: EngineDeps,
+  proposal: OrderProposal,
+  instrument: Instrument,
+  ctx: ProposalContext,
+  now: number,
+  exclude?: { symbol: string; category: Instrument['category'] },
+): Promise<{ decision: RiskDecision; portfolio: PortfolioView }> {
+  const { market } = ctx;
+  const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
+  const portfolio = await viewFromInputs(deps, ctx.inputs, marks, exclude);
+  const decision = evaluateRisk({
+    proposal,
+    instrument,
+    portfolio,
+    market,
+    limits: limitsFromConfig(deps.config.risk, ctx.overrides),
+    tradingState: ctx.state.state,
+    now,
+  });
+  return { decision, portfolio };
 }
 
 /**
@@ -111,27 +141,17 @@ export async function proposeIntent(
       message: `${proposal.symbol} (${proposal.category}) is not listed on the exchange`,
     };
   }
-  const { market, inputs, overrides, state } =
-    ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
-  const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
+  const pctx = ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
+  const { market } = pctx;
   // The entry leg of a reversal is judged as if the exit had already flattened the position.
-  const portfolio = await viewFromInputs(
+  const { decision, portfolio } = await judgeProposal(
     deps,
-    inputs,
-    marks,
-    meta.assumeFlat ? { symbol: proposal.symbol, category: proposal.category } : undefined,
-  );
-  const limits = limitsFromConfig(deps.config.risk, overrides);
-  const tradingState = state.state;
-  const decision: RiskDecision = evaluateRisk({
     proposal,
     instrument,
-    portfolio,
-    market,
-    limits,
-    tradingState,
+    pctx,
     now,
-  });
+    meta.assumeFlat ? { symbol: proposal.symbol, category: proposal.category } : undefined,
+  );
   const reducesRisk = proposal.reduceOnly || proposal.source === 'close' || proposal.source === 'kill';
   const stopPrice = entryStop(proposal, decision, market, instrument);
   const route = decision.approved

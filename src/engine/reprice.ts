@@ -1,17 +1,13 @@
 // Re-pricing an approved intent before it goes out: when the market moved beyond the tolerance since
 // the approval was requested, risk runs again at today's price and may deny it.
-import { riskOverrides } from '../db/repos/account.js';
 import { insertRiskDecision, transitionIntent, type IntentRow } from '../db/repos/intents.js';
-import { getTradingState } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import type { Instrument } from '../domain/instrument.js';
-import { evaluateRisk } from '../risk/evaluate.js';
-import { limitsFromConfig } from '../risk/limits.js';
 import type { OrderProposal } from '../risk/types.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
-import { checksJson } from './pipeline.js';
-import { loadPortfolioView, marketView, refreshBalances } from './portfolio-loader.js';
+import { checksJson, judgeProposal, loadProposalContext } from './pipeline.js';
+import { marketView } from './portfolio-loader.js';
 
 /**
  * Before an approved intent goes out: if the market moved more than the tolerance since the approval
@@ -29,12 +25,7 @@ export async function repriceIfMoved(
   const moved = market.lastPrice.minus(refPrice).abs().div(refPrice).mul(100);
   if (moved.lte(deps.config.approvals.repriceTolerancePct)) return true;
   const instrument = await ensureInstrument(deps, category, intent.symbol);
-  await refreshBalances(deps);
-  const portfolio = await loadPortfolioView(
-    deps,
-    new Map([[intent.symbol, market.markPrice ?? market.lastPrice]]),
-  );
-  const limits = limitsFromConfig(deps.config.risk, await riskOverrides(deps.db));
+  const ctx = await loadProposalContext(deps, category, intent.symbol, market);
   const proposal: OrderProposal = {
     symbol: intent.symbol,
     category,
@@ -47,16 +38,7 @@ export async function repriceIfMoved(
     reduceOnly: intent.reduceOnly,
     source: intent.source as OrderProposal['source'],
   };
-  const tradingState = (await getTradingState(deps.db)).state;
-  const d = evaluateRisk({
-    proposal,
-    instrument,
-    portfolio,
-    market,
-    limits,
-    tradingState,
-    now: deps.clock.now(),
-  });
+  const { decision: d } = await judgeProposal(deps, proposal, instrument, ctx, deps.clock.now());
   const note = `re-priced after approval: the price moved ${moved.toFixed(2)}% (from ${refPrice.toFixed()} to ${market.lastPrice.toFixed()})`;
   await deps.db.transaction(async (tx) => {
     await insertRiskDecision(tx, {
