@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { describe, expect, it, vi } from 'vitest';
 import { appliedMigrations, migrateDb, MIGRATIONS_DIR, openDb } from '../../src/db/client.js';
+import { loadAccountState } from '../../src/db/repos/account-state.js';
 import { recordFill } from '../../src/db/repos/positions.js';
 import * as tradeResults from '../../src/db/repos/trade-results.js';
 import { fills, positions } from '../../src/db/schema/index.js';
@@ -122,7 +123,7 @@ describe('backfill of stored trade results', () => {
         // The short's result is measured from the level after the flip: realized −26 − fees 1.374 = −27.374.
         expect(after.positions.map((p) => p.tradeBase.toFixed())).toEqual(['-27.374']);
         // Risk at 10:00: today's results sum to −27.374 and the last three were losses.
-        const recent = await tradeResults.recentTradeResults(h.db, at(0), at(10));
+        const { trades: recent } = await loadAccountState(h.db, at(0), at(10));
         const view = buildPortfolioView({
           balances: [],
           positions: [],

@@ -5,7 +5,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAccountState } from '../../src/db/repos/account-state.js';
 import { recordFill } from '../../src/db/repos/positions.js';
-import { recentTradeResults } from '../../src/db/repos/trade-results.js';
 import { fills } from '../../src/db/schema/index.js';
 import { dec, ZERO } from '../../src/domain/decimal.js';
 import type { Fill } from '../../src/domain/fill.js';
@@ -165,9 +164,7 @@ describe('stored round-trip results', () => {
         const last = times[times.length - 1] ?? T0;
         for (const now of [...times, midnight - 1, midnight, T0, last + 2 * DAY_MS]) {
           const want = { now, ...riskFigures(full, now) };
-          const recent = await recentTradeResults(db.db, utcDayStart(now), now);
-          expect({ now, ...riskFigures(recent, now) }).toEqual(want);
-          // The engine's portfolio view reads the same results inside its one-statement account read.
+          // The engine's portfolio view reads the results inside its one-statement account read.
           const account = await loadAccountState(db.db, utcDayStart(now), now);
           expect({ now, ...riskFigures(account.trades, now) }).toEqual(want);
         }
@@ -206,7 +203,7 @@ describe('stored round-trip results', () => {
     const stored = await db.db.select({ pnl: fills.tradePnl }).from(fills).where(isNotNull(fills.tradePnl));
     expect(stored.map((r) => r.pnl?.toFixed())).toEqual(['0']);
     const now = T0 + 3 * HOUR;
-    const recent = await recentTradeResults(db.db, utcDayStart(now), now);
-    expect(riskFigures(recent, now)).toEqual({ today: '0', losses: 0, lastLossAt: null });
+    const { trades } = await loadAccountState(db.db, utcDayStart(now), now);
+    expect(riskFigures(trades, now)).toEqual({ today: '0', losses: 0, lastLossAt: null });
   });
 });

@@ -43,7 +43,7 @@ function stateName(s: string): TradingStateName {
   return (TRADING_STATES as readonly string[]).includes(s) ? (s as TradingStateName) : 'HALTED';
 }
 
-/** See recentTradeResults: results since `dayStart`, and from the last non-losing one on. */
+/** The account at `now`; trade results as recentResultsFilter selects them. */
 export async function loadAccountState(db: Db, dayStart: number, now: number): Promise<AccountState> {
   const res = await db.execute(sql`select
     (select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,

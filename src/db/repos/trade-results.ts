@@ -1,13 +1,12 @@
 // Round-trip results stored on the fills that closed them (fills.trade_pnl): what the daily loss limit
 // and the loss-streak cool-down read, in two index lookups instead of a fold over every fill ever stored.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { Decimal, ZERO } from '../../domain/decimal.js';
+import { ZERO, type Decimal } from '../../domain/decimal.js';
 import { fillFromStored } from '../../domain/fill.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
 import { splitSymbol } from '../../domain/symbol-coins.js';
 import { tradeStep } from '../../domain/trade-result.js';
 import type { Db } from '../client.js';
-import { rows } from '../rows.js';
 import { fills, positions } from '../schema/index.js';
 import { getInstrument } from './instruments.js';
 
@@ -25,17 +24,6 @@ export function recentResultsFilter(dayStart: number, now: number) {
   return sql`trade_pnl is not null and exec_time <= ${now} and (exec_time >= ${dayStart}
     or exec_time >= (select coalesce(max(exec_time), 0) from fills
       where trade_pnl is not null and trade_pnl >= 0 and exec_time <= ${now}))`;
-}
-
-/** The results closed up to `now` that risk needs (see recentResultsFilter), oldest first. */
-export async function recentTradeResults(db: Db, dayStart: number, now: number): Promise<TradeResult[]> {
-  const res = await db.execute(sql`select symbol, exec_time, trade_pnl::text as pnl from fills
-    where ${recentResultsFilter(dayStart, now)} order by exec_time, id`);
-  return rows<{ symbol: string; exec_time: string | number; pnl: string }>(res).map((r) => ({
-    symbol: r.symbol,
-    closedAt: Number(r.exec_time),
-    pnl: new Decimal(r.pnl),
-  }));
 }
 
 /**
