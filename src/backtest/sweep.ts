@@ -7,23 +7,24 @@ import type { StrategyParams } from '../strategies/types.js';
 import type { CandleSeries } from './candles.js';
 import type { BacktestRequest } from './cli-args.js';
 import { OPTION_FLAGS } from './cli-args.js';
-import { BacktestOptionError, resolveOptions, type CompatMode, type FillMode } from './options.js';
+import { BacktestOptionError, resolveOptions } from './options.js';
 import { runBacktest, type BacktestResult } from './run-backtest.js';
 import { buildGrid, SWEEP_FORMS, type SweepGrid } from './sweep-grid.js';
 import { rankedTable, rankRuns, statsJson, type SweepJson, type SweepRunResult } from './sweep-rank.js';
 
 /** Broker options as decimal strings, exactly as the flags gave them (a job payload is JSON). */
-export interface SweepOptions {
-  cash?: string;
-  commission?: string;
-  commissionFixed?: string;
-  spread?: string;
-  slippageBps?: string;
-  qtyStep?: string;
-  minNotional?: string;
-  compat: CompatMode | null;
-  fill: FillMode;
-}
+export type SweepOptions = Pick<
+  BacktestRequest,
+  | 'cash'
+  | 'commission'
+  | 'commissionFixed'
+  | 'spread'
+  | 'slippageBps'
+  | 'qtyStep'
+  | 'minNotional'
+  | 'compat'
+  | 'fill'
+>;
 
 /** One combination to run: everything a worker in another process needs, and no secrets. */
 export interface SweepTask {
