@@ -1,23 +1,14 @@
 // Performance statistics for a report period: closed-trade figures (win rate, profit factor, expectancy)
 // per quote coin, and the maximum peak-to-trough drawdown of equity snapshots.
 import { ZERO, type Decimal } from '../domain/decimal.js';
+import type { RoundTrip } from './round-trips.js';
 
-/** A closed round trip (see round-trips.ts) with the coin its PnL is in. */
-export interface PeriodTrade {
+/** A closed round trip with its category, the coin its PnL is in and the strategy that closed it. */
+export interface PeriodTrade extends Omit<RoundTrip, 'closingIndex'> {
   readonly category: string;
-  readonly symbol: string;
   readonly quoteCoin: string;
   /** Strategy instance of the fill that closed it; null for manual or unattributed fills. */
   readonly strategy: string | null;
-  readonly direction: 'long' | 'short';
-  /** Quantity closed over the trade, with its average entry and exit prices. */
-  readonly qty: Decimal;
-  readonly entryPrice: Decimal;
-  readonly exitPrice: Decimal;
-  readonly openedAt: number;
-  readonly closedAt: number;
-  /** Net of every fee from the opening fill to the closing one; funding excluded. */
-  readonly pnl: Decimal;
 }
 
 export interface TradeStats {
