@@ -32,9 +32,8 @@ export class Memo<T> {
     return value;
   }
 
-  /** Forget one key (after a write this process made), or everything for the database. */
-  forget(db: Db, key?: string): void {
-    if (key === undefined) this.byDb.delete(db);
-    else this.byDb.get(db)?.delete(key);
+  /** Forget one key, so the next get loads afresh. */
+  forget(db: Db, key: string): void {
+    this.byDb.get(db)?.delete(key);
   }
 }
