@@ -16,12 +16,11 @@ import { upsertChatUser } from '../../src/db/repos/chat-users.js';
 import { storeReportFill } from '../helpers/store-fill.js';
 import { auditLog } from '../../src/db/schema/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { dec } from '../../src/domain/decimal.js';
 import type { PositionInstrument } from '../../src/domain/position.js';
 import { parseConfig } from '../../src/platform/config.js';
 import { loadEnv } from '../../src/platform/env.js';
 import type { ReportFill } from '../../src/reports/index.js';
-import { BTC_SPOT, ETH_PERP, HISTORY } from '../fixtures/reports-history.js';
+import { BTC_SPOT, ETH_PERP, HISTORY, reportFill } from '../fixtures/reports-history.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
 import { postSigned, SlackEmulator, slashForm } from '../helpers/slack-emulator.js';
 import { TelegramEmulator, type TgCall } from '../helpers/telegram-emulator.js';
@@ -53,18 +52,7 @@ function fill(
   feeCurrency: string,
   at: string,
 ): ReportFill {
-  return {
-    execId,
-    category: inst.category,
-    symbol: inst.symbol,
-    side,
-    qty: dec(qty),
-    price: dec(price),
-    fee: dec(fee),
-    feeCurrency,
-    execType: 'Trade',
-    execTime: t(at),
-  };
+  return reportFill(execId, inst, side, qty, price, fee, feeCurrency, t(at));
 }
 
 /** Funding as stored: fee = amount paid (negative = received). */

@@ -12,7 +12,7 @@ import {
   type PeriodReport,
   type PeriodReportOptions,
 } from '../../src/reports/periods.js';
-import { BTC_SPOT, ETH_PERP, HISTORY, T0, at, coinsOf } from '../fixtures/reports-history.js';
+import { BTC_SPOT, ETH_PERP, HISTORY, T0, at, coinsOf, reportFill } from '../fixtures/reports-history.js';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -36,18 +36,7 @@ function fill(
   execTime: number,
   execType = 'Trade',
 ): ReportFill {
-  return {
-    execId,
-    category: inst.category,
-    symbol: inst.symbol,
-    side,
-    qty: dec(qty),
-    price: dec(price),
-    fee: dec(fee),
-    feeCurrency: 'USDT',
-    execType,
-    execTime,
-  };
+  return reportFill(execId, inst, side, qty, price, fee, 'USDT', execTime, execType);
 }
 
 // Equity on 2026-01-01 (plus one next-day snapshot that must stay out of the day's drawdown).

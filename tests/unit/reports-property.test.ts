@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec, type Decimal } from '../../src/domain/decimal.js';
+import { reportFill } from '../fixtures/reports-history.js';
 import type { Fill } from '../../src/domain/fill.js';
 import { foldPosition, type PositionInstrument } from '../../src/domain/position.js';
 import { buildTradesReport, exportTrades, type ReportFill } from '../../src/reports/index.js';
@@ -27,18 +28,7 @@ function row(
   fee: string,
   feeCcy: string,
 ): ReportFill {
-  return {
-    execId: `x${i}`,
-    category: inst.category,
-    symbol: inst.symbol,
-    side,
-    qty: dec(qty),
-    price: dec(price),
-    fee: dec(fee),
-    feeCurrency: feeCcy,
-    execType: 'Trade',
-    execTime: 1_700_000_000_000 + i * 1000,
-  };
+  return reportFill(`x${i}`, inst, side, qty, price, fee, feeCcy, 1_700_000_000_000 + i * 1000);
 }
 
 function toFill(r: ReportFill): Fill {
