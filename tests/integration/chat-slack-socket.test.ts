@@ -3,13 +3,11 @@
 // Socket Mode WebSocket (tests/helpers/slack-socket-emulator.ts) and the client's acks are recorded.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { buildGateway, type Gateway } from '../../src/chat/build.js';
+import type { Gateway } from '../../src/chat/build.js';
 import { SlackAdapter } from '../../src/chat/slack/index.js';
-import { upsertChatUser } from '../../src/db/repos/chat-users.js';
+import type { TestEngine } from '../helpers/engine.js';
+import { headerOf, startSlackEngine } from '../helpers/slack-engine.js';
 import { approvals, auditLog } from '../../src/db/schema/index.js';
-import { systemClock } from '../../src/domain/clock.js';
-import { createTradingServices } from '../../src/engine/trading-services.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { buttonForm, SlackEmulator, slashForm } from '../helpers/slack-emulator.js';
 import { SlackSocketEmulator } from '../helpers/slack-socket-emulator.js';
 
@@ -21,29 +19,14 @@ let t: TestEngine;
 let gw: Gateway;
 let app: SlackAdapter;
 
-const headerOf = (blocks: unknown[]): string => {
-  const h = blocks.find(
-    (b): b is { type: string; text: { text: string } } => (b as { type?: string }).type === 'header',
-  );
-  return h?.text.text ?? '';
-};
-
 beforeAll(async () => {
   slack = await new SlackEmulator('xoxb-test').start();
   socket = await new SlackSocketEmulator(slack, APP_TOKEN).start();
-  t = await startTestEngine({ config: { approvals: { mode: 'manual', quorum: 1 } } });
-  t.sim.market.setPrice('BTCUSDT', '50000');
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U12', role: 'trader' });
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U13', role: 'approver', scope: 'T1' });
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U14', role: 'admin' });
-  gw = buildGateway({
-    db: t.db.db,
-    clock: systemClock,
-    config: t.deps.config,
-    info: { mode: 'paper', exchangeEnv: 'sim', version: 'test', startedAt: Date.now() },
-    services: createTradingServices(t.deps),
-    chats: { slack: 'CALERTS' },
-  });
+  ({ t, gw } = await startSlackEngine([
+    { userId: 'U12', role: 'trader' },
+    { userId: 'U13', role: 'approver', scope: 'T1' },
+    { userId: 'U14', role: 'admin' },
+  ]));
   // No signing secret and no port: Socket Mode needs neither (as in the gateway with SLACK_APP_TOKEN).
   app = new SlackAdapter({ token: 'xoxb-test', appToken: APP_TOKEN, apiUrl: slack.apiUrl, core: gw.core });
   gw.sinks.push(app);

@@ -3,13 +3,11 @@
 // direct messages, chat.postMessage / chat.update / files.uploadV2, and workspace-scoped roles.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { buildGateway, type Gateway } from '../../src/chat/build.js';
+import type { Gateway } from '../../src/chat/build.js';
 import { SlackAdapter } from '../../src/chat/slack/index.js';
-import { upsertChatUser } from '../../src/db/repos/chat-users.js';
+import type { TestEngine } from '../helpers/engine.js';
+import { headerOf, startSlackEngine } from '../helpers/slack-engine.js';
 import { approvals, auditLog } from '../../src/db/schema/index.js';
-import { systemClock } from '../../src/domain/clock.js';
-import { createTradingServices } from '../../src/engine/trading-services.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import {
   buttonForm,
   postSigned,
@@ -30,29 +28,14 @@ let gw: Gateway;
 let app: SlackAdapter;
 let events: string;
 
-const headerOf = (blocks: unknown[]): string => {
-  const h = blocks.find(
-    (b): b is { type: string; text: { text: string } } => (b as { type?: string }).type === 'header',
-  );
-  return h?.text.text ?? '';
-};
-
 beforeAll(async () => {
   slack = await new SlackEmulator('xoxb-test').start();
-  t = await startTestEngine({ config: { approvals: { mode: 'manual', quorum: 1 } } });
-  t.sim.market.setPrice('BTCUSDT', '50000');
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U12', role: 'trader' });
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U13', role: 'approver', scope: 'T1' });
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U14', role: 'admin' });
-  await upsertChatUser(t.db.db, { platform: 'slack', userId: 'U20', role: 'approver', scope: 'T2' });
-  gw = buildGateway({
-    db: t.db.db,
-    clock: systemClock,
-    config: t.deps.config,
-    info: { mode: 'paper', exchangeEnv: 'sim', version: 'test', startedAt: Date.now() },
-    services: createTradingServices(t.deps),
-    chats: { slack: 'CALERTS' },
-  });
+  ({ t, gw } = await startSlackEngine([
+    { userId: 'U12', role: 'trader' },
+    { userId: 'U13', role: 'approver', scope: 'T1' },
+    { userId: 'U14', role: 'admin' },
+    { userId: 'U20', role: 'approver', scope: 'T2' },
+  ]));
   app = new SlackAdapter({
     token: 'xoxb-test',
     signingSecret: SECRET,
