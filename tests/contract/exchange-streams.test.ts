@@ -3,7 +3,6 @@
 import { orderLinkIdFor } from '../../src/domain/ids.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
-import { createBybitExchange } from '../../src/exchange/bybit/index.js';
 import type {
   Balance,
   ExchangePort,
@@ -16,21 +15,13 @@ import type {
   Ticker,
 } from '../../src/exchange/port.js';
 import { type SimHandle, startSim } from '../../src/exchange/sim/index.js';
-import { createLogger } from '../../src/platform/logger.js';
+import { adapterFor } from '../helpers/sim-exchange.js';
 
 let sim: SimHandle;
 const opened: ExchangePort[] = [];
 
 function adapter(): ExchangePort {
-  const ex = createBybitExchange({
-    env: 'sim',
-    restUrl: sim.restUrl,
-    wsUrl: sim.wsUrl,
-    key: 'sim-key',
-    secret: 'sim-secret',
-    logger: createLogger({ level: 'silent' }),
-    ws: { reconnectTimeoutMs: 100, rebuildBaseMs: 100 },
-  });
+  const ex = adapterFor(sim, { ws: { reconnectTimeoutMs: 100, rebuildBaseMs: 100 } });
   opened.push(ex);
   return ex;
 }

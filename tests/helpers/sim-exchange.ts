@@ -1,5 +1,9 @@
 // The exchange contract suites' setup: the simulator on a random port and the real Bybit adapter on it.
-import { createBybitExchange, type BybitExchange } from '../../src/exchange/bybit/index.js';
+import {
+  createBybitExchange,
+  type BybitExchange,
+  type BybitExchangeOptions,
+} from '../../src/exchange/bybit/index.js';
 import { startSim, type SimHandle, type SimOptions } from '../../src/exchange/sim/index.js';
 import { createLogger } from '../../src/platform/logger.js';
 
@@ -9,7 +13,8 @@ export interface SimExchange {
   close(): Promise<void>;
 }
 
-export function adapterFor(sim: SimHandle): BybitExchange {
+/** The real adapter on the simulator with its test credentials; `extra` overrides options (timeouts). */
+export function adapterFor(sim: SimHandle, extra: Partial<BybitExchangeOptions> = {}): BybitExchange {
   return createBybitExchange({
     env: 'sim',
     restUrl: sim.restUrl,
@@ -17,6 +22,7 @@ export function adapterFor(sim: SimHandle): BybitExchange {
     key: 'sim-key',
     secret: 'sim-secret',
     logger: createLogger({ level: 'silent' }),
+    ...extra,
   });
 }
 
