@@ -2,7 +2,7 @@
 // data: balances from the wallet, marks from tickers, round-trip results stored with the fills.
 import { upsertBalance } from '../db/repos/account.js';
 import { loadAccountState, type AccountState } from '../db/repos/account-state.js';
-import { Decimal, ZERO } from '../domain/decimal.js';
+import { ZERO, type Decimal } from '../domain/decimal.js';
 import type { Category } from '../domain/instrument.js';
 import { buildPortfolioView, utcDayStart, type PortfolioView } from '../portfolio/index.js';
 import type { MarketView } from '../risk/types.js';
@@ -62,7 +62,7 @@ export async function loadPortfolioInputs(deps: EngineDeps): Promise<PortfolioIn
 const MARKS_MAX_AGE_MS = 1_000;
 /** Up to this many symbols are asked one by one; more take the whole category in one (large) answer. */
 const MARKS_ONE_BY_ONE = 3;
-const categoryMarks = new Memo<ReadonlyMap<string, Decimal>>(MARKS_MAX_AGE_MS);
+const tickerMarksMemo = new Memo<ReadonlyMap<string, Decimal>>(MARKS_MAX_AGE_MS);
 
 async function tickerMarks(deps: EngineDeps, category: Category, symbol?: string) {
   const out = new Map<string, Decimal>();
@@ -89,10 +89,10 @@ async function marksFor(
           symbols.length <= MARKS_ONE_BY_ONE
             ? await Promise.all(
                 symbols.map((s) =>
-                  categoryMarks.get(deps.db, `${category}:${s}`, () => tickerMarks(deps, category, s)),
+                  tickerMarksMemo.get(deps.db, `${category}:${s}`, () => tickerMarks(deps, category, s)),
                 ),
               )
-            : [await categoryMarks.get(deps.db, category, () => tickerMarks(deps, category))];
+            : [await tickerMarksMemo.get(deps.db, category, () => tickerMarks(deps, category))];
         for (const m of found) for (const [s, v] of m) if (symbols.includes(s)) out.set(s, v);
       } catch {
         // Left out: valued at entry and reported in missingMarks.
@@ -116,11 +116,7 @@ export async function viewFromInputs(
   const missing = positions.filter((p) => !marks.has(p.symbol));
   for (const [symbol, mark] of await marksFor(deps, missing)) marks.set(symbol, mark);
   return buildPortfolioView({
-    balances: inputs.balances.map((b) => ({
-      coin: b.coin,
-      walletBalance: b.walletBalance,
-      available: b.available,
-    })),
+    balances: inputs.balances,
     positions: positions.map((p) => ({
       category: p.category as Category,
       symbol: p.symbol,
@@ -153,8 +149,4 @@ const viewMemo = new Memo<PortfolioView>(SHARED_VIEW_MS);
 
 export function sharedPortfolioView(deps: EngineDeps): Promise<PortfolioView> {
   return viewMemo.get(deps.db, 'view', () => loadPortfolioView(deps));
-}
-
-export function signedSize(view: PortfolioView, symbol: string, category: Category): Decimal {
-  return view.positions.find((p) => p.symbol === symbol && p.category === category)?.size ?? new Decimal(0);
 }
