@@ -30,12 +30,6 @@ export const INTENT_STATUSES = [
 ] as const;
 export type IntentStatus = (typeof INTENT_STATUSES)[number];
 
-/** Insert; for strategy intents a second insert for the same instance and candle returns null. */
-export async function insertIntent(db: Db, v: NewIntent): Promise<IntentRow | null> {
-  const rows = await db.insert(intents).values(v).onConflictDoNothing().returning();
-  return rows[0] ?? null;
-}
-
 export async function getIntent(db: Db, id: number): Promise<IntentRow | null> {
   const [r] = await db.select().from(intents).where(eq(intents.id, id));
   return r ?? null;
