@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { intents, UNFINISHED_INTENT_STATUSES } from '../db/schema/index.js';
-import { claimKey } from '../db/repos/idempotency.js';
+import { claimKey, submitOrderKey } from '../db/repos/idempotency.js';
 import {
   getIntent,
   latestRiskDecision,
@@ -106,7 +106,7 @@ async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
       return { kind: 'denied', reason };
     }
     const [, order] = await Promise.all([
-      claimKey(tx, `submit-order:${orderLinkId}`, 'submit-order', { intentId }),
+      claimKey(tx, submitOrderKey(orderLinkId), 'submit-order', { intentId }),
       createSubmittedOrder(
         tx,
         intentId,
@@ -168,17 +168,31 @@ export async function submitIntent(deps: EngineDeps, intentId: number): Promise<
     }
     return p;
   }
-  const { intent, orderLinkId } = p;
+  if (p.order) return sendOrder(deps, p.intent, p.order, { fresh: true });
+  const order = await getOrderByLinkId(deps.db, p.orderLinkId);
+  if (!order) throw new Error(`order ${p.orderLinkId} vanished after it was written`);
+  return sendOrder(deps, p.intent, order, { fresh: false });
+}
+
+/**
+ * Phase 2: the request itself, for an intent marked submitted whose order row is committed. `fresh`: the
+ * caller's own statement just created the row, so no earlier attempt can have sent it; otherwise a
+ * previous attempt may have reached the venue and the order is looked up before anything is sent.
+ * Throws RetryLater when the outcome is unknown: the submit job finds out by lookup.
+ */
+export async function sendOrder(
+  deps: EngineDeps,
+  intent: IntentRow,
+  order: OrderRow,
+  opts: { fresh: boolean },
+): Promise<SubmitResult> {
+  const { orderLinkId } = order;
   const category = intent.category as Category;
-  const order = p.order ?? (await getOrderByLinkId(deps.db, orderLinkId));
-  if (!order) throw new Error(`order ${orderLinkId} vanished after it was written`);
   if (['Rejected', 'Cancelled', 'Expired', 'Filled'].includes(order.status)) {
     return { kind: 'skipped', reason: `order ${orderLinkId} is already ${order.status}` };
   }
-
-  // A previous attempt may have reached the venue: ask before sending anything.
   let report: OrderReport | null = null;
-  if (order.status !== 'PendingSubmit') {
+  if (!opts.fresh && order.status !== 'PendingSubmit') {
     try {
       report = await deps.exchange.orderByLinkId(category, intent.symbol, orderLinkId);
     } catch (e) {

@@ -2,7 +2,13 @@
 // decision at the newest closed candle into intents (an exit leg, an entry leg, or both for a reversal).
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
 import { upsertCandles } from '../db/repos/candles.js';
-import { advanceCandle, getStrategyInstance } from '../db/repos/strategies.js';
+import {
+  advanceCandle,
+  claimTick,
+  getStrategyInstance,
+  releaseTick,
+  type StrategyInstanceRow,
+} from '../db/repos/strategies.js';
 import { instanceHolding } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
@@ -84,6 +90,32 @@ export async function processTick(
   ) {
     return { kind: 'skipped', reason: `no candle closed since ${inst.lastCandleTime}` };
   }
+  const claim = await claimTick(deps.db, inst.id);
+  if (!claim) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
+  let advanced = false;
+  try {
+    const held = { ...inst, lastCandleTime: claim.lastCandleTime };
+    const r = await actOnCandle(deps, held, now, candleTime, streamed);
+    advanced = r.advanced;
+    return r.result;
+  } finally {
+    if (!advanced) await releaseTick(deps.db, inst.id);
+  }
+}
+
+/** The tick proper, run while it holds the instance; `advanced` once the candle is marked processed. */
+async function actOnCandle(
+  deps: EngineDeps,
+  inst: StrategyInstanceRow,
+  now: number,
+  candleTime: number | undefined,
+  streamed: Candle | undefined,
+): Promise<{ result: TickResult; advanced: boolean }> {
+  const skip = (reason: string) => ({ result: { kind: 'skipped' as const, reason }, advanced: false });
+  if (candleTime !== undefined && inst.lastCandleTime !== null && inst.lastCandleTime >= candleTime) {
+    return skip(`candle ${candleTime} already processed`);
+  }
+  const step = intervalMs(inst.interval, now);
   const category = inst.category as Category;
   const factory = getStrategy(inst.strategy);
   const instrument = await ensureInstrument(deps, category, inst.symbol);
@@ -101,12 +133,12 @@ export async function processTick(
   });
   const closed = raw.filter((c) => c.start + intervalMs(inst.interval, c.start) <= now);
   const last = closed.at(-1);
-  if (!last) return { kind: 'skipped', reason: 'no closed candle yet' };
+  if (!last) return skip('no closed candle yet');
   if (candleTime !== undefined && last.start < candleTime) {
     throw new RetryLater(`candle ${candleTime} of ${inst.symbol} is not visible over REST yet`);
   }
   if (inst.lastCandleTime !== null && inst.lastCandleTime >= last.start) {
-    return { kind: 'skipped', reason: `candle ${last.start} already processed` };
+    return skip(`candle ${last.start} already processed`);
   }
   const candles: StrategyCandle[] = closed.map((c) => ({
     openTime: c.start,
@@ -132,7 +164,13 @@ export async function processTick(
   };
   const { signal } = decideOnBars(factory, inst.params, ctx, bars, view);
   const results: PipelineResult[] = [];
-  const meta = { strategyInstanceId: inst.id, candleTime: last.start, requestedBy: `strategy:${inst.id}` };
+  // A worker's tick sends what may leave at once itself: no queue hop between the decision and the venue.
+  const meta = {
+    strategyInstanceId: inst.id,
+    candleTime: last.start,
+    requestedBy: `strategy:${inst.id}`,
+    sendNow: true,
+  };
   if (signal) {
     const enterSide: Side | null = signal.enter === 'long' ? 'Buy' : signal.enter === 'short' ? 'Sell' : null;
     const holdingSide: Side | null = size.isZero() ? null : size.isPositive() ? 'Buy' : 'Sell';
@@ -180,10 +218,11 @@ export async function processTick(
     }
   }
   await storeCandles(deps, { category, symbol: inst.symbol, interval: inst.interval }, candles, last.start);
-  await advanceCandle(deps.db, inst.id, last.start);
+  const advanced = await advanceCandle(deps.db, inst.id, last.start);
   // Lag: from the candle's close to the end of its tick.
   metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));
-  return results.length
+  const result: TickResult = results.length
     ? { kind: 'acted', candleTime: last.start, results }
     : { kind: 'no-signal', candleTime: last.start };
+  return { result, advanced };
 }

@@ -31,7 +31,9 @@ describe('bosun migrate', () => {
     expect(await appliedMigrations(h.db)).toBe(N);
     expect(N).toBeGreaterThanOrEqual(2);
     await h.close();
-  });
+    // Two CLI start-ups and three embedded (WASM) Postgres boots: well over the default bound when the
+    // machine is busy with the chaos suite alongside.
+  }, 90_000);
 
   it('migrates a fresh Postgres database, and is a no-op the second time', async () => {
     const name = `bosun_mig_${Date.now()}`;

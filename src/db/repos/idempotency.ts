@@ -23,3 +23,6 @@ export async function keyResult(db: Db, key: string): Promise<Record<string, unk
   const [row] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
   return row?.result ?? null;
 }
+
+/** The key a submit claims when it writes an order: one order per orderLinkId, whoever sends it. */
+export const submitOrderKey = (orderLinkId: string): string => `submit-order:${orderLinkId}`;

@@ -5,7 +5,6 @@ import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
 import {
-  approvals,
   intents,
   orders,
   positions,
@@ -64,67 +63,6 @@ export async function insertRiskDecision(
   const [r] = await db.insert(riskDecisions).values(v).returning();
   if (!r) throw new Error('risk decision insert returned nothing');
   return r;
-}
-
-export type NewRiskDecision = Omit<typeof riskDecisions.$inferInsert, 'intentId'>;
-
-/** The approval an intent waits for, when the policy asks chat before it goes out. */
-export interface NewApproval {
-  requiredVotes: number;
-  refPrice: Decimal | null;
-  expiresAt: Date;
-}
-
-/**
- * A new intent, its risk decision and (when asked for) its approval, in one statement: atomic without a
- * transaction's extra round trips. Null when the intent already existed (a strategy's second proposal
- * for one candle and leg); then nothing is written.
- */
-export async function writeProposal(
-  db: Db,
-  intent: NewIntent,
-  d: NewRiskDecision,
-  approval?: NewApproval,
-): Promise<{ intent: IntentRow; approvalId: number | null } | null> {
-  const money = (x: Decimal | null | undefined) => (x ? x.toFixed() : null);
-  const insert = db.insert(intents).values(intent).onConflictDoNothing().returning({ id: intents.id });
-  const res = await db.execute(sql`with i as (${insert.getSQL()}),
-    d as (insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
-      select id, ${d.outcome}, ${money(d.qty)}::numeric, ${money(d.price)}::numeric,
-        ${money(d.notional)}::numeric, ${JSON.stringify(d.reasons ?? [])}::jsonb,
-        ${JSON.stringify(d.inputs ?? {})}::jsonb from i),
-    a as (insert into ${approvals} (intent_id, required_votes, ref_price, expires_at)
-      select id, ${approval?.requiredVotes ?? 1}::int, ${money(approval?.refPrice)}::numeric,
-        ${approval?.expiresAt.toISOString() ?? null}::timestamptz from i where ${approval !== undefined}
-      returning id)
-    select (select id from i)::text as id, (select id from a)::text as approval_id`);
-  const r = rows<{ id: string | null; approval_id: string | null }>(res)[0];
-  if (!r?.id) return null;
-  // The row as written (the statement returns ids only): what callers read of a fresh intent.
-  const row: IntentRow = {
-    id: Number(r.id),
-    ref: intent.ref,
-    attempt: intent.attempt ?? 1,
-    source: intent.source,
-    strategyInstanceId: intent.strategyInstanceId ?? null,
-    candleTime: intent.candleTime ?? null,
-    leg: intent.leg ?? 'entry',
-    category: intent.category,
-    symbol: intent.symbol,
-    side: intent.side,
-    orderType: intent.orderType ?? 'Market',
-    qty: intent.qty ?? null,
-    notional: intent.notional ?? null,
-    limitPrice: intent.limitPrice ?? null,
-    stopPrice: intent.stopPrice ?? null,
-    reduceOnly: intent.reduceOnly ?? false,
-    status: intent.status ?? 'pending-risk',
-    reason: intent.reason ?? null,
-    requestedBy: intent.requestedBy ?? null,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  };
-  return { intent: row, approvalId: r.approval_id === null ? null : Number(r.approval_id) };
 }
 
 export async function latestRiskDecision(db: Db, intentId: number): Promise<RiskDecisionRow | null> {

@@ -1,6 +1,6 @@
 // Orders: the event log is the truth (order_events); the orders row is its projection, rewritten in
 // the same transaction each time an event is applied through the domain's transition table.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { ZERO } from '../../domain/decimal.js';
 import type { OrderCreated, OrderEvent } from '../../domain/events.js';
 import { applyEvent, createOrder, foldOrder, type Order, type OrderError } from '../../domain/order.js';
@@ -36,37 +36,38 @@ function projection(o: Order): Omit<typeof orders.$inferInsert, 'intentId' | 'or
   };
 }
 
-/**
- * Create the order already marked Submitted (its first two events in one statement): what a submit
- * does just before the request leaves. Returns null when the orderLinkId already exists.
- */
-export async function createSubmittedOrder(
-  tx: Db,
-  intentId: number,
-  ev: OrderCreated,
-  submittedAt: number,
-): Promise<OrderRow | null> {
+/** The columns of a new order, already marked Submitted (intent_id apart), and its first two events. */
+export interface SubmittedOrder {
+  readonly values: Omit<typeof orders.$inferInsert, 'intentId'>;
+  readonly events: readonly [OrderEvent, OrderEvent];
+}
+
+/** What a submit writes just before the request leaves: OrderCreated then OrderSubmitted, folded. */
+export function submittedOrder(ev: OrderCreated, submittedAt: number): SubmittedOrder {
   const made = createOrder(ev);
   if (!made.ok) throw new Error(made.error.message);
   const submitted: OrderEvent = { type: 'OrderSubmitted', ts: submittedAt };
   const next = applyEvent(made.order, submitted);
   if (!next.ok) throw new Error(`cannot mark ${ev.orderLinkId} submitted: ${next.error.message}`);
-  const v = { intentId, orderLinkId: ev.orderLinkId, ...projection(next.order) };
-  const insert = tx.insert(orders).values(v).onConflictDoNothing().returning({ id: orders.id });
-  const event = (e: OrderEvent) => sql`(${e.type}, ${JSON.stringify(encodeEvent(e))}, ${e.ts})`;
-  // One statement: the order and its two events, or nothing when the orderLinkId exists already.
-  const res = await tx.execute(sql`with o as (${insert.getSQL()}),
-    e as (insert into ${orderEvents} (order_id, type, payload, ts)
-      select o.id, v.type, v.payload::jsonb, v.ts::bigint
-      from o, (values ${event(ev)}, ${event(submitted)}) as v(type, payload, ts))
-    select (select id from o)::text as id`);
-  const id = rows<{ id: string | null }>(res)[0]?.id;
-  if (!id) return null;
+  return { values: { orderLinkId: ev.orderLinkId, ...projection(next.order) }, events: [ev, submitted] };
+}
+
+/** `(type, payload, ts), …` for an `insert into order_events … select … from (values …)`. */
+export function eventRows(events: readonly OrderEvent[]): SQL {
+  return sql.join(
+    events.map((e) => sql`(${e.type}, ${JSON.stringify(encodeEvent(e))}, ${e.ts})`),
+    sql`, `,
+  );
+}
+
+/** The row a statement wrote when it returned only the id. */
+export function writtenOrder(id: number, intentId: number | null, o: SubmittedOrder): OrderRow {
+  const v = o.values;
   const now = new Date();
   return {
-    id: Number(id),
+    id,
     intentId,
-    orderLinkId: ev.orderLinkId,
+    orderLinkId: v.orderLinkId,
     exchangeOrderId: v.exchangeOrderId ?? null,
     category: v.category,
     symbol: v.symbol,
@@ -84,6 +85,31 @@ export async function createSubmittedOrder(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * Create the order already marked Submitted (its first two events in one statement): what a submit
+ * does just before the request leaves. Returns null when the orderLinkId already exists.
+ */
+export async function createSubmittedOrder(
+  tx: Db,
+  intentId: number,
+  ev: OrderCreated,
+  submittedAt: number,
+): Promise<OrderRow | null> {
+  const o = submittedOrder(ev, submittedAt);
+  const insert = tx
+    .insert(orders)
+    .values({ intentId, ...o.values })
+    .onConflictDoNothing()
+    .returning({ id: orders.id });
+  // One statement: the order and its two events, or nothing when the orderLinkId exists already.
+  const res = await tx.execute(sql`with o as (${insert.getSQL()}),
+    e as (insert into ${orderEvents} (order_id, type, payload, ts)
+      select o.id, v.type, v.payload::jsonb, v.ts::bigint from o, (values ${eventRows(o.events)}) as v(type, payload, ts))
+    select (select id from o)::text as id`);
+  const id = rows<{ id: string | null }>(res)[0]?.id;
+  return id ? writtenOrder(Number(id), intentId, o) : null;
 }
 
 export async function getOrderByLinkId(db: Db, orderLinkId: string): Promise<OrderRow | null> {

@@ -67,15 +67,39 @@ export async function setPaused(db: Db, target: string | 'all', paused: boolean)
   return rows.map((r) => r.id);
 }
 
+/** How long a tick may hold its instance before another may take over (a worker died mid-tick). */
+export const TICK_LEASE_SECONDS = 30;
+
 /**
- * Advance the instance's last processed candle; false when that candle (or a later one) was already
+ * Take the instance for one tick: null while another tick holds it (ticks of one instance never
+ * overlap, so each decides on a position that includes the orders the previous one sent), else the
+ * last candle processed as of now.
+ */
+export async function claimTick(db: Db, id: string): Promise<{ lastCandleTime: number | null } | null> {
+  const rows = await db
+    .update(strategyInstances)
+    .set({ tickLeaseUntil: sql`now() + make_interval(secs => ${TICK_LEASE_SECONDS})` })
+    .where(
+      sql`${strategyInstances.id} = ${id} and (${strategyInstances.tickLeaseUntil} is null or ${strategyInstances.tickLeaseUntil} < now())`,
+    )
+    .returning({ lastCandleTime: strategyInstances.lastCandleTime });
+  return rows[0] ?? null;
+}
+
+/** Give the instance back without advancing it (the tick stopped early or failed). */
+export async function releaseTick(db: Db, id: string): Promise<void> {
+  await db.update(strategyInstances).set({ tickLeaseUntil: null }).where(eq(strategyInstances.id, id));
+}
+
+/**
+ * Advance the instance's last processed candle (and give the tick's lease back); false when that candle (or a later one) was already
  * processed — the tick's idempotency check, run in the tick's transaction.
  */
 export async function advanceCandle(tx: Db, id: string, candleTime: number): Promise<boolean> {
   const rows = await tx
     .update(strategyInstances)
     // updatedAt doubles as "last ticked" for the heartbeat (candle times may be replayed history).
-    .set({ lastCandleTime: candleTime, updatedAt: sql`now()` })
+    .set({ lastCandleTime: candleTime, tickLeaseUntil: null, updatedAt: sql`now()` })
     .where(
       sql`${strategyInstances.id} = ${id} and (${strategyInstances.lastCandleTime} is null or ${strategyInstances.lastCandleTime} < ${candleTime})`,
     )

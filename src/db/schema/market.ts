@@ -62,6 +62,8 @@ export const strategyInstances = pgTable('strategy_instances', {
   /** Paused by an operator from chat; distinct from `enabled` in bosun.yaml. */
   paused: boolean('paused').notNull().default(false),
   lastCandleTime: bigint('last_candle_time', { mode: 'number' }),
+  /** Held by the tick acting on this instance (wall clock): two ticks of one instance never overlap. */
+  tickLeaseUntil: timestamp('tick_lease_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

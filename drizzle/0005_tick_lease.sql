@@ -1,0 +1,1 @@
+ALTER TABLE "strategy_instances" ADD COLUMN "tick_lease_until" timestamp with time zone;

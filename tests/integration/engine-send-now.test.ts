@@ -1,0 +1,166 @@
+// A strategy's auto-approved order leaves from the tick itself: intent, decision and order are one
+// statement, then one request — no submit job between them. What may go wrong after that statement (a
+// crash, a kill switch thrown in between, two ticks of one instance) must still end in one order or none.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dec } from '../../src/domain/decimal.js';
+import { getIntent, stuckIntents } from '../../src/db/repos/intents.js';
+import { keyResult, submitOrderKey } from '../../src/db/repos/idempotency.js';
+import { getOrderByLinkId } from '../../src/db/repos/orders.js';
+import { writeProposal } from '../../src/db/repos/proposals.js';
+import { advanceCandle, claimTick, syncStrategyInstances } from '../../src/db/repos/strategies.js';
+import { setTradingState } from '../../src/db/repos/trading-state.js';
+import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
+import { submitIntent } from '../../src/engine/order-service.js';
+import { loadProposalContext, proposeIntent } from '../../src/engine/pipeline.js';
+import { reconcile, STUCK_AFTER_MS } from '../../src/engine/reconcile.js';
+import { processTick } from '../../src/engine/tick.js';
+import { submittedOrder } from '../../src/db/repos/orders.js';
+import { parseConfig } from '../../src/platform/config.js';
+import type { OrderProposal } from '../../src/risk/types.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+
+const buy = (qty: string): OrderProposal => ({
+  symbol: 'BTCUSDT',
+  category: 'linear',
+  side: 'Buy',
+  orderType: 'Market',
+  qty: dec(qty),
+  reduceOnly: false,
+  source: 'strategy',
+});
+
+describe('orders sent by the proposing tick', () => {
+  let t: TestEngine;
+  const queued: number[] = [];
+  beforeAll(async () => {
+    t = await startTestEngine({ inlineSubmit: false });
+    t.sim.market.setPrice('BTCUSDT', '50000');
+    // Record what would have gone to the submit queue instead of running it.
+    t.deps.enqueueSubmit = async (id) => void queued.push(id);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('writes intent and order in one statement and places the order without a submit job', async () => {
+    queued.length = 0;
+    const r = await proposeIntent(t.deps, buy('0.002'), { sendNow: true, requestedBy: 'strategy:test' });
+    expect(r.kind).toBe('submitted');
+    if (r.kind !== 'submitted') return;
+    expect(queued).toEqual([]);
+    const atVenue = t.sim.state.orders().filter((o) => o.orderLinkId === r.orderLinkId);
+    expect(atVenue.map((o) => [o.side, o.qty, o.orderStatus])).toEqual([['Buy', '0.002', 'Filled']]);
+    expect((await getIntent(t.deps.db, r.intentId))?.status).toBe('done');
+    expect((await getOrderByLinkId(t.deps.db, r.orderLinkId))?.status).toBe('Filled');
+    // The submit's key was claimed by the same statement: a submit job for it changes nothing.
+    expect(await keyResult(t.deps.db, submitOrderKey(r.orderLinkId))).toEqual({ intentId: r.intentId });
+    expect((await submitIntent(t.deps, r.intentId)).kind).toBe('skipped');
+    expect(t.sim.state.orders().filter((o) => o.orderLinkId === r.orderLinkId)).toHaveLength(1);
+  });
+
+  it('an intent written with its order by a process that then died is sent once, by lookup-first jobs', async () => {
+    const now = Date.now();
+    const ref = makeIntentId(now, new Uint8Array(8).fill(7));
+    const link = orderLinkIdFor(ref, 1);
+    const order = submittedOrder(
+      {
+        type: 'OrderCreated',
+        ts: now,
+        orderLinkId: link,
+        intentId: ref,
+        symbol: 'BTCUSDT',
+        category: 'linear',
+        side: 'Buy',
+        orderType: 'Market',
+        qty: dec('0.001'),
+        price: null,
+        timeInForce: 'IOC',
+        reduceOnly: false,
+      },
+      now,
+    );
+    // The statement commits; the process dies before its request leaves.
+    const written = await writeProposal(
+      t.deps.db,
+      {
+        ref,
+        source: 'strategy',
+        category: 'linear',
+        symbol: 'BTCUSDT',
+        side: 'Buy',
+        orderType: 'Market',
+        qty: dec('0.001'),
+        reduceOnly: false,
+        status: 'approved',
+      },
+      { outcome: 'approved', qty: dec('0.001'), price: dec('50000'), notional: dec('50'), reasons: [] },
+      undefined,
+      { order, allowedStates: ['ACTIVE'] },
+    );
+    expect(written?.intent.status).toBe('submitted');
+    expect(written?.order?.status).toBe('Submitted');
+    const id = written?.intent.id ?? -1;
+    // Reconcile's sweep finds it once it has sat still past the stuck interval, and queues its job.
+    queued.length = 0;
+    const later = { ...t.deps, clock: { now: () => Date.now() + STUCK_AFTER_MS + 1_000 } };
+    expect((await stuckIntents(t.deps.db, later.clock.now() - STUCK_AFTER_MS)).map((i) => i.id)).toContain(
+      id,
+    );
+    await reconcile(later);
+    expect(queued).toContain(id);
+    // Two copies of that job at once: the venue sees one order.
+    const results = await Promise.all([submitIntent(t.deps, id), submitIntent(t.deps, id)]);
+    expect(results.map((x) => x.kind)).toContain('placed');
+    expect(t.sim.state.orders().filter((o) => o.orderLinkId === link)).toHaveLength(1);
+    expect((await getIntent(t.deps.db, id))?.status).toBe('done');
+  });
+
+  it('a kill switch thrown between the decision and the statement stops the order', async () => {
+    queued.length = 0;
+    const ctx = await loadProposalContext(t.deps, 'linear', 'BTCUSDT');
+    expect(ctx.state.state).toBe('ACTIVE');
+    await setTradingState(t.deps.db, 'HALTED', 'test kill', 'admin');
+    try {
+      const before = t.sim.state.orders().length;
+      const r = await proposeIntent(t.deps, buy('0.001'), { sendNow: true }, ctx);
+      expect(r.kind).toBe('submitted');
+      if (r.kind !== 'submitted') return;
+      // Risk judged a stale ACTIVE, but the statement read HALTED: no order, the job decides instead.
+      expect(await getOrderByLinkId(t.deps.db, r.orderLinkId)).toBeNull();
+      expect(queued).toEqual([r.intentId]);
+      const job = await submitIntent(t.deps, r.intentId);
+      expect(job).toEqual({ kind: 'denied', reason: expect.stringContaining('HALTED') });
+      expect(t.sim.state.orders().length).toBe(before);
+      expect((await getIntent(t.deps.db, r.intentId))?.status).toBe('failed');
+    } finally {
+      await setTradingState(t.deps.db, 'ACTIVE', 'test over', 'admin');
+    }
+  });
+
+  it('two ticks of one instance never overlap: the second waits until the first has finished', async () => {
+    const cfg = parseConfig({
+      strategies: [
+        {
+          id: 'lease-test',
+          strategy: 'sma-cross',
+          symbol: 'BTCUSDT',
+          category: 'linear',
+          interval: '1',
+          params: { fast: 2, slow: 5 },
+        },
+      ],
+    });
+    await syncStrategyInstances(t.deps.db, cfg.strategies);
+    const held = await claimTick(t.deps.db, 'lease-test');
+    expect(held).toEqual({ lastCandleTime: null });
+    expect(await claimTick(t.deps.db, 'lease-test')).toBeNull();
+    await expect(processTick(t.deps, 'lease-test')).rejects.toThrow(/still acting on an earlier candle/);
+    // The holder finishes its candle: the lease is given back with it, and the next tick may act.
+    const candle = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
+    expect(await advanceCandle(t.deps.db, 'lease-test', candle)).toBe(true);
+    const next = await processTick(t.deps, 'lease-test');
+    expect(next.kind).not.toBe('skipped');
+    // Whatever it decided, it let go of the instance.
+    expect(await claimTick(t.deps.db, 'lease-test')).not.toBeNull();
+  });
+});
