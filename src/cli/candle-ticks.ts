@@ -20,9 +20,15 @@ export async function subscribeCandleTicks(o: {
   log: Logger;
 }): Promise<Unsubscribe[]> {
   const unsubs: Unsubscribe[] = [];
-  const onClose = async (key: string, k: KlineUpdate): Promise<void> => {
-    // Read on every close: an instance paused or disabled since start-up gets no tick.
-    const all = await listStrategyInstances(o.db);
+  // The instances of each series, as configured at start-up (bosun.yaml is synced once, before this):
+  // a close enqueues without a database read on the way, and the tick itself skips an instance that an
+  // operator has paused since (it reads the instance anyway).
+  const bySeries = new Map<string, string[]>();
+  for (const inst of (await listStrategyInstances(o.db)).filter((i) => i.enabled)) {
+    const key = seriesOf(inst);
+    bySeries.set(key, [...(bySeries.get(key) ?? []), inst.id]);
+  }
+  const onClose = async (ids: readonly string[], k: KlineUpdate): Promise<void> => {
     const candle = {
       start: k.start,
       open: k.open.toFixed(),
@@ -33,36 +39,21 @@ export async function subscribeCandleTicks(o: {
       turnover: k.turnover.toFixed(),
     };
     await Promise.all(
-      all
-        .filter((i) => i.enabled && seriesOf(i) === key)
-        .map((i) =>
-          o.enqueue('tick', { instanceId: i.id, candleTime: k.start, candle }, jobId('tick', i.id, k.start)),
-        ),
+      ids.map((id) =>
+        o.enqueue('tick', { instanceId: id, candleTime: k.start, candle }, jobId('tick', id, k.start)),
+      ),
     );
   };
-  const seen = new Set<string>();
-  for (const inst of (await listStrategyInstances(o.db)).filter((i) => i.enabled)) {
-    const key = seriesOf(inst);
-    if (seen.has(key)) continue;
-    seen.add(key);
+  for (const [key, ids] of bySeries) {
+    const [category, symbol, interval] = key.split(':') as [Category, string, KlineInterval];
     unsubs.push(
-      await o.ex.subscribeKlines(
-        {
-          category: inst.category as Category,
-          symbol: inst.symbol,
-          interval: inst.interval as KlineInterval,
-        },
-        (k) => {
-          if (!k.confirmed) return;
-          // The scheduler's fallback tick picks the bar up if this enqueue fails (Redis away).
-          onClose(key, k).catch((e: unknown) =>
-            o.log.error(
-              { err: e instanceof Error ? e.message : String(e), series: key },
-              'tick not enqueued',
-            ),
-          );
-        },
-      ),
+      await o.ex.subscribeKlines({ category, symbol, interval }, (k) => {
+        if (!k.confirmed) return;
+        // The scheduler's fallback tick picks the bar up if this enqueue fails (Redis away).
+        onClose(ids, k).catch((e: unknown) =>
+          o.log.error({ err: e instanceof Error ? e.message : String(e), series: key }, 'tick not enqueued'),
+        );
+      }),
     );
   }
   return unsubs;

@@ -127,18 +127,19 @@ export interface ProposalContext {
 }
 
 /**
- * The market over REST and the account from the database, in parallel: they are most of a proposal's
- * latency. The wallet refresh lands in the balances table, so the account is read once it has finished.
+ * The market and the account from the database, in parallel: they are most of a proposal's latency. The
+ * wallet refresh lands in the balances table, so the account is read once it has finished. `market`:
+ * already read by the caller (a re-pricing check); `streamed`: the public stream's ticker may answer
+ * (a strategy's tick, where the venue's price of the last few ms will do; operators get REST's).
  */
 export async function loadProposalContext(
   deps: EngineDeps,
   category: Instrument['category'],
   symbol: string,
-  /** Already read by the caller (a re-pricing check); read here otherwise. */
-  market?: MarketView,
+  opts: { market?: MarketView; streamed?: boolean } = {},
 ): Promise<ProposalContext> {
   const [m, inputs] = await Promise.all([
-    market ?? marketView(deps, category, symbol),
+    opts.market ?? marketView(deps, category, symbol, { streamed: opts.streamed === true }),
     refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
   ]);
   return { market: m, inputs, overrides: inputs.overrides, state: inputs.tradingState };

@@ -8,6 +8,7 @@ import { buildPortfolioView, utcDayStart, type PortfolioView } from '../portfoli
 import type { MarketView } from '../risk/types.js';
 import type { EngineDeps } from './deps.js';
 import { Memo } from './memo.js';
+import { tickerBook } from './ticker-book.js';
 
 /**
  * The wallet is read over REST at most once a second per process and shared by concurrent proposals:
@@ -42,8 +43,15 @@ export function refreshBalances(deps: EngineDeps, opts: { force?: boolean } = {}
   return balanceMemo.get(deps.db, 'wallet', () => pullBalances(deps));
 }
 
-export async function marketView(deps: EngineDeps, category: Category, symbol: string): Promise<MarketView> {
-  const [t] = await deps.exchange.tickers(category, symbol);
+/** The symbol's price now: over REST, or (`streamed`) from the public stream while it is fresh. */
+export async function marketView(
+  deps: EngineDeps,
+  category: Category,
+  symbol: string,
+  opts: { streamed?: boolean } = {},
+): Promise<MarketView> {
+  const live = opts.streamed ? tickerBook(deps.exchange, deps.log).live(category, symbol) : null;
+  const [t] = live ? [live] : await deps.exchange.tickers(category, symbol);
   if (!t) throw new Error(`no ticker for ${category} ${symbol}`);
   return { lastPrice: t.lastPrice, ...(t.markPrice ? { markPrice: t.markPrice } : {}), dataTs: t.ts };
 }

@@ -25,7 +25,7 @@ export async function repriceIfMoved(
   const moved = market.lastPrice.minus(refPrice).abs().div(refPrice).mul(100);
   if (moved.lte(deps.config.approvals.repriceTolerancePct)) return true;
   const instrument = await ensureInstrument(deps, category, intent.symbol);
-  const ctx = await loadProposalContext(deps, category, intent.symbol, market);
+  const ctx = await loadProposalContext(deps, category, intent.symbol, { market });
   const proposal: OrderProposal = {
     symbol: intent.symbol,
     category,

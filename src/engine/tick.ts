@@ -4,6 +4,7 @@
 import { upsertCandles } from '../db/repos/candles.js';
 import {
   advanceCandle,
+  claimCandleTick,
   claimTick,
   getStrategyInstance,
   releaseTick,
@@ -73,6 +74,11 @@ export async function processTick(
   candleTime?: number,
   streamed?: Candle,
 ): Promise<TickResult> {
+  // A candle tick almost always acts: read and take the instance in one round trip.
+  if (candleTime !== undefined) {
+    const taken = await claimCandleTick(deps.db, instanceId, candleTime);
+    if (taken) return whileHeld(deps, taken, deps.clock.now(), candleTime, streamed);
+  }
   const inst = await getStrategyInstance(deps.db, instanceId);
   if (!inst) return { kind: 'skipped', reason: `no strategy instance ${instanceId}` };
   if (!inst.enabled) return { kind: 'skipped', reason: `${instanceId} is disabled in bosun.yaml` };
@@ -92,10 +98,20 @@ export async function processTick(
   }
   const claim = await claimTick(deps.db, inst.id);
   if (!claim) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
+  return whileHeld(deps, { ...inst, lastCandleTime: claim.lastCandleTime }, now, candleTime, streamed);
+}
+
+/** Act on the candle while holding the instance; the lease goes back with the candle, or here. */
+async function whileHeld(
+  deps: EngineDeps,
+  inst: StrategyInstanceRow,
+  now: number,
+  candleTime: number | undefined,
+  streamed: Candle | undefined,
+): Promise<TickResult> {
   let advanced = false;
   try {
-    const held = { ...inst, lastCandleTime: claim.lastCandleTime };
-    const r = await actOnCandle(deps, held, now, candleTime, streamed);
+    const r = await actOnCandle(deps, inst, now, candleTime, streamed);
     advanced = r.advanced;
     return r.result;
   } finally {
@@ -178,7 +194,9 @@ async function actOnCandle(
       holdingSide !== null && (signal.exit === true || (enterSide !== null && enterSide !== holdingSide));
     // One read of the market and the account for both legs of a reversal: they are decided at one instant.
     const acts = (exit && holdingSide !== null) || (enterSide !== null && enterSide !== holdingSide);
-    const pctx = acts ? await loadProposalContext(deps, category, inst.symbol) : undefined;
+    const pctx = acts
+      ? await loadProposalContext(deps, category, inst.symbol, { streamed: true })
+      : undefined;
     if (exit && holdingSide) {
       results.push(
         await proposeIntent(

@@ -155,6 +155,11 @@ describe('orders sent by the proposing tick', () => {
     expect(held).toEqual({ lastCandleTime: null });
     expect(await claimTick(t.deps.db, 'lease-test')).toBeNull();
     await expect(processTick(t.deps, 'lease-test')).rejects.toThrow(/still acting on an earlier candle/);
+    // A tick raised by a closed candle takes the instance in the same statement that reads it: same answer.
+    const closed = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+    await expect(processTick(t.deps, 'lease-test', closed)).rejects.toThrow(
+      /still acting on an earlier candle/,
+    );
     // The holder finishes its candle: the lease is given back with it, and the next tick may act.
     const candle = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
     expect(await advanceCandle(t.deps.db, 'lease-test', candle)).toBe(true);

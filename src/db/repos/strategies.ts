@@ -86,6 +86,28 @@ export async function claimTick(db: Db, id: string): Promise<{ lastCandleTime: n
   return rows[0] ?? null;
 }
 
+/**
+ * A candle tick's read and claim in one statement: the instance, taken for this tick, when it is enabled,
+ * not paused, free and has not processed `candleTime` yet. Null otherwise (the caller reads it to say why).
+ */
+export async function claimCandleTick(
+  db: Db,
+  id: string,
+  candleTime: number,
+): Promise<StrategyInstanceRow | null> {
+  const s = strategyInstances;
+  const rows = await db
+    .update(s)
+    .set({ tickLeaseUntil: sql`now() + make_interval(secs => ${TICK_LEASE_SECONDS})` })
+    .where(
+      sql`${s.id} = ${id} and ${s.enabled} and not ${s.paused}
+        and (${s.tickLeaseUntil} is null or ${s.tickLeaseUntil} < now())
+        and (${s.lastCandleTime} is null or ${s.lastCandleTime} < ${candleTime})`,
+    )
+    .returning();
+  return rows[0] ?? null;
+}
+
 /** Give the instance back without advancing it (the tick stopped early or failed). */
 export async function releaseTick(db: Db, id: string): Promise<void> {
   await db.update(strategyInstances).set({ tickLeaseUntil: null }).where(eq(strategyInstances.id, id));
