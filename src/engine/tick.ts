@@ -4,13 +4,12 @@
 import { upsertCandles } from '../db/repos/candles.js';
 import {
   advanceCandle,
-  claimCandleTick,
-  claimTick,
   getStrategyInstance,
-  releaseTick,
+  instanceForTick,
   type StrategyInstanceRow,
 } from '../db/repos/strategies.js';
-import { instanceHolding } from '../db/repos/intents.js';
+import { releaseTickLease, takeTickLease } from '../db/repos/tick-leases.js';
+import type { InstanceHolding } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
 import type { Candle } from '../exchange/port.js';
@@ -68,69 +67,65 @@ function barsOf(raw: readonly Candle[], closed: readonly StrategyCandle[]): read
   return all.length === closed.length ? all : all.slice(0, closed.length);
 }
 
+/** Why this tick has nothing to do for `inst` (null: it may act). */
+function skipReason(
+  instanceId: string,
+  inst: StrategyInstanceRow | null,
+  candleTime: number | undefined,
+  now: number,
+): string | null {
+  if (!inst) return `no strategy instance ${instanceId}`;
+  if (!inst.enabled) return `${instanceId} is disabled in bosun.yaml`;
+  if (inst.paused) return `${instanceId} is paused`;
+  const last = inst.lastCandleTime;
+  if (candleTime !== undefined && last !== null && last >= candleTime) {
+    return `candle ${candleTime} already processed`;
+  }
+  const step = intervalMs(inst.interval, now);
+  // Nothing newer can have closed since the last processed candle: skip before any network or SQL.
+  if (last !== null && inst.interval !== 'M' && last >= Math.floor(now / step) * step - step) {
+    return `no candle closed since ${last}`;
+  }
+  return null;
+}
+
 export async function processTick(
   deps: EngineDeps,
   instanceId: string,
   candleTime?: number,
   streamed?: Candle,
 ): Promise<TickResult> {
-  // A candle tick almost always acts: read and take the instance in one round trip.
-  if (candleTime !== undefined) {
-    const taken = await claimCandleTick(deps.db, instanceId, candleTime);
-    if (taken) return whileHeld(deps, taken, deps.clock.now(), candleTime, streamed);
-  }
-  const inst = await getStrategyInstance(deps.db, instanceId);
-  if (!inst) return { kind: 'skipped', reason: `no strategy instance ${instanceId}` };
-  if (!inst.enabled) return { kind: 'skipped', reason: `${instanceId} is disabled in bosun.yaml` };
-  if (inst.paused) return { kind: 'skipped', reason: `${instanceId} is paused` };
-  if (candleTime !== undefined && inst.lastCandleTime !== null && inst.lastCandleTime >= candleTime) {
-    return { kind: 'skipped', reason: `candle ${candleTime} already processed` };
-  }
   const now = deps.clock.now();
-  const step = intervalMs(inst.interval, now);
-  // Nothing newer can have closed since the last processed candle: skip before any network or SQL.
-  if (
-    inst.lastCandleTime !== null &&
-    inst.interval !== 'M' &&
-    inst.lastCandleTime >= Math.floor(now / step) * step - step
-  ) {
-    return { kind: 'skipped', reason: `no candle closed since ${inst.lastCandleTime}` };
+  // A fallback tick mostly finds nothing new: it finds that out from a plain read, before taking the lease.
+  if (candleTime === undefined) {
+    const early = skipReason(instanceId, await getStrategyInstance(deps.db, instanceId), undefined, now);
+    if (early) return { kind: 'skipped', reason: early };
   }
-  const claim = await claimTick(deps.db, inst.id);
-  if (!claim) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
-  return whileHeld(deps, { ...inst, lastCandleTime: claim.lastCandleTime }, now, candleTime, streamed);
+  const holder = Buffer.from(deps.randomBytes(8)).toString('hex');
+  if (!(await takeTickLease(deps.db, instanceId, holder))) {
+    throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
+  }
+  try {
+    // Read after the lease is held: this sees every order the previous tick of this instance wrote.
+    const read = await instanceForTick(deps.db, instanceId);
+    const skip = skipReason(instanceId, read?.inst ?? null, candleTime, now);
+    if (skip || !read) return { kind: 'skipped', reason: skip ?? `no strategy instance ${instanceId}` };
+    return await actOnCandle(deps, read.inst, read.holding, now, candleTime, streamed);
+  } finally {
+    await releaseTickLease(deps.db, instanceId, holder);
+  }
 }
 
-/** Act on the candle while holding the instance; the lease goes back with the candle, or here. */
-async function whileHeld(
+/** The tick proper, run while it holds the instance's lease. */
+async function actOnCandle(
   deps: EngineDeps,
   inst: StrategyInstanceRow,
+  holding: InstanceHolding,
   now: number,
   candleTime: number | undefined,
   streamed: Candle | undefined,
 ): Promise<TickResult> {
-  let advanced = false;
-  try {
-    const r = await actOnCandle(deps, inst, now, candleTime, streamed);
-    advanced = r.advanced;
-    return r.result;
-  } finally {
-    if (!advanced) await releaseTick(deps.db, inst.id);
-  }
-}
-
-/** The tick proper, run while it holds the instance; `advanced` once the candle is marked processed. */
-async function actOnCandle(
-  deps: EngineDeps,
-  inst: StrategyInstanceRow,
-  now: number,
-  candleTime: number | undefined,
-  streamed: Candle | undefined,
-): Promise<{ result: TickResult; advanced: boolean }> {
-  const skip = (reason: string) => ({ result: { kind: 'skipped' as const, reason }, advanced: false });
-  if (candleTime !== undefined && inst.lastCandleTime !== null && inst.lastCandleTime >= candleTime) {
-    return skip(`candle ${candleTime} already processed`);
-  }
+  const skip = (reason: string) => ({ kind: 'skipped' as const, reason });
   const step = intervalMs(inst.interval, now);
   const category = inst.category as Category;
   const factory = getStrategy(inst.strategy);
@@ -167,10 +162,7 @@ async function actOnCandle(
   const bars = barsOf(raw, candles);
   // The strategy's own position is read fresh, plus what its unfinished orders will add once they fill:
   // acting on the filled size alone would enter again while the last entry is still on its way.
-  const [holding, shared] = await Promise.all([
-    instanceHolding(deps.db, inst.id, category, inst.symbol),
-    sharedPortfolioView(deps),
-  ]);
+  const shared = await sharedPortfolioView(deps);
   const size = holding.held.plus(holding.pending);
   const view = {
     side: size.isZero() ? ('flat' as const) : size.isPositive() ? ('long' as const) : ('short' as const),
@@ -236,11 +228,10 @@ async function actOnCandle(
     }
   }
   await storeCandles(deps, { category, symbol: inst.symbol, interval: inst.interval }, candles, last.start);
-  const advanced = await advanceCandle(deps.db, inst.id, last.start);
+  await advanceCandle(deps.db, inst.id, last.start);
   // Lag: from the candle's close to the end of its tick.
   metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));
-  const result: TickResult = results.length
+  return results.length
     ? { kind: 'acted', candleTime: last.start, results }
     : { kind: 'no-signal', candleTime: last.start };
-  return { result, advanced };
 }

@@ -1,13 +1,16 @@
 // A strategy's auto-approved order leaves from the tick itself: intent, decision and order are one
 // statement, then one request — no submit job between them. What may go wrong after that statement (a
 // crash, a kill switch thrown in between, two ticks of one instance) must still end in one order or none.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../../src/domain/decimal.js';
 import { getIntent, stuckIntents } from '../../src/db/repos/intents.js';
 import { keyResult, submitOrderKey } from '../../src/db/repos/idempotency.js';
 import { getOrderByLinkId } from '../../src/db/repos/orders.js';
 import { writeProposal } from '../../src/db/repos/proposals.js';
-import { advanceCandle, claimTick, syncStrategyInstances } from '../../src/db/repos/strategies.js';
+import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
+import { rows } from '../../src/db/rows.js';
+import { releaseTickLease, takeTickLease } from '../../src/db/repos/tick-leases.js';
 import { setTradingState } from '../../src/db/repos/trading-state.js';
 import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
@@ -151,21 +154,47 @@ describe('orders sent by the proposing tick', () => {
       ],
     });
     await syncStrategyInstances(t.deps.db, cfg.strategies);
-    const held = await claimTick(t.deps.db, 'lease-test');
-    expect(held).toEqual({ lastCandleTime: null });
-    expect(await claimTick(t.deps.db, 'lease-test')).toBeNull();
+    expect(await takeTickLease(t.deps.db, 'lease-test', 'first')).toBe(true);
+    expect(await takeTickLease(t.deps.db, 'lease-test', 'second')).toBe(false);
     await expect(processTick(t.deps, 'lease-test')).rejects.toThrow(/still acting on an earlier candle/);
-    // A tick raised by a closed candle takes the instance in the same statement that reads it: same answer.
     const closed = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     await expect(processTick(t.deps, 'lease-test', closed)).rejects.toThrow(
       /still acting on an earlier candle/,
     );
-    // The holder finishes its candle: the lease is given back with it, and the next tick may act.
-    const candle = Math.floor(Date.now() / 60_000) * 60_000 - 120_000;
-    expect(await advanceCandle(t.deps.db, 'lease-test', candle)).toBe(true);
-    const next = await processTick(t.deps, 'lease-test');
+    // Only the holder gives the lease back; then the next tick acts, and lets go of it when done.
+    await releaseTickLease(t.deps.db, 'lease-test', 'second');
+    expect(await takeTickLease(t.deps.db, 'lease-test', 'third')).toBe(false);
+    await releaseTickLease(t.deps.db, 'lease-test', 'first');
+    const next = await processTick(t.deps, 'lease-test', closed);
     expect(next.kind).not.toBe('skipped');
-    // Whatever it decided, it let go of the instance.
-    expect(await claimTick(t.deps.db, 'lease-test')).not.toBeNull();
+    expect(await takeTickLease(t.deps.db, 'lease-test', 'fourth')).toBe(true);
+    await releaseTickLease(t.deps.db, 'lease-test', 'fourth');
+    // Two copies of the next candle's tick at once: one decides, the other waits or finds it done.
+    const both = await Promise.allSettled([
+      processTick(t.deps, 'lease-test', closed + 60_000),
+      processTick(t.deps, 'lease-test', closed + 60_000),
+    ]);
+    const decided = both.filter((r) => r.status === 'fulfilled' && r.value.kind !== 'skipped');
+    expect(decided.length).toBeLessThanOrEqual(1);
+    for (const r of both) {
+      if (r.status === 'rejected') expect(String(r.reason)).toMatch(/still acting on an earlier candle/);
+    }
+  });
+
+  it('a lease left by a tick that died is taken over once it has run out', async () => {
+    // Unlogged: taking a lease on every acting tick costs no WAL flush.
+    const [rel] = rows<{ p: string }>(
+      await t.deps.db.execute(sql`select relpersistence as p from pg_class where relname = 'tick_leases'`),
+    );
+    expect(rel?.p).toBe('u');
+    expect(await takeTickLease(t.deps.db, 'dead-tick', 'dead')).toBe(true);
+    expect(await takeTickLease(t.deps.db, 'dead-tick', 'next')).toBe(false);
+    await t.deps.db.execute(
+      sql`update tick_leases set until = now() - interval '1 second' where instance_id = 'dead-tick'`,
+    );
+    expect(await takeTickLease(t.deps.db, 'dead-tick', 'next')).toBe(true);
+    // The dead holder's late release does not free the new holder's lease.
+    await releaseTickLease(t.deps.db, 'dead-tick', 'dead');
+    expect(await takeTickLease(t.deps.db, 'dead-tick', 'third')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // Intents: what a strategy or an operator wants to trade, before risk, approval and the exchange.
 // Status moves by compare-and-set so two workers can never both act on one intent.
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
@@ -106,6 +106,25 @@ export interface InstanceHolding {
   readonly pending: Decimal;
 }
 
+/** The columns of an InstanceHolding, for a query that has the instance's category and symbol. */
+export function holdingColumns(instanceId: string, category: SQL | string, symbol: SQL | string) {
+  const where = sql`category = ${category} and symbol = ${symbol}`;
+  return {
+    held: sql<string | null>`(select size::text from ${positions} where ${where})`,
+    avg: sql<string | null>`(select avg_entry::text from ${positions} where ${where})`,
+    pending: sql<string>`(${pendingSql(instanceId)})::text`,
+  };
+}
+
+export function toHolding(r: { held: string | null; avg: string | null; pending: string } | undefined) {
+  const held = new Decimal(r?.held ?? '0');
+  return {
+    held,
+    avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
+    pending: new Decimal(r?.pending ?? '0'),
+  } satisfies InstanceHolding;
+}
+
 /** What a strategy tick needs about its instrument's position and its own unfinished intents: one query. */
 export async function instanceHolding(
   db: Db,
@@ -113,15 +132,7 @@ export async function instanceHolding(
   category: string,
   symbol: string,
 ): Promise<InstanceHolding> {
-  const res = await db.execute(sql`select
-      (select size::text from ${positions} where category = ${category} and symbol = ${symbol}) as held,
-      (select avg_entry::text from ${positions} where category = ${category} and symbol = ${symbol}) as avg,
-      (${pendingSql(instanceId)})::text as pending`);
-  const r = rows<{ held: string | null; avg: string | null; pending: string }>(res)[0];
-  const held = new Decimal(r?.held ?? '0');
-  return {
-    held,
-    avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
-    pending: new Decimal(r?.pending ?? '0'),
-  };
+  const c = holdingColumns(instanceId, category, symbol);
+  const res = await db.execute(sql`select ${c.held} as held, ${c.avg} as avg, ${c.pending} as pending`);
+  return toHolding(rows<{ held: string | null; avg: string | null; pending: string }>(res)[0]);
 }

@@ -62,8 +62,18 @@ export const strategyInstances = pgTable('strategy_instances', {
   /** Paused by an operator from chat; distinct from `enabled` in bosun.yaml. */
   paused: boolean('paused').notNull().default(false),
   lastCandleTime: bigint('last_candle_time', { mode: 'number' }),
-  /** Held by the tick acting on this instance (wall clock): two ticks of one instance never overlap. */
-  tickLeaseUntil: timestamp('tick_lease_until', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Which instance a tick is acting on, until when (wall clock): two ticks of one instance never overlap.
+ * UNLOGGED (see its migration): taking a lease costs no WAL flush, and a lease lost in a database crash
+ * only lets the next tick start at once.
+ */
+export const tickLeases = pgTable('tick_leases', {
+  instanceId: text('instance_id').primaryKey(),
+  /** The holder's token: only the tick that took the lease gives it back. */
+  holder: text('holder').notNull(),
+  until: timestamp('until', { withTimezone: true }).notNull(),
 });

@@ -1,1 +1,0 @@
-ALTER TABLE "strategy_instances" ADD COLUMN "tick_lease_until" timestamp with time zone;
