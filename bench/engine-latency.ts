@@ -12,11 +12,11 @@ import { dec, type Decimal } from '../src/domain/decimal.js';
 import { MemoryNotifier } from '../src/engine/notify.js';
 import { createTradingServices } from '../src/engine/trading-services.js';
 import type { OrderReport } from '../src/exchange/port.js';
-import { startSim, type SimHandle } from '../src/exchange/sim/index.js';
 import { parseConfig } from '../src/platform/config.js';
 import { loadEnv } from '../src/platform/env.js';
 import { jobId } from '../src/queue/enqueue.js';
 import { roundTrips } from './engine-round-trips.js';
+import { startRemoteSim, type RemoteSim } from './sim-process.js';
 import {
   ascending,
   BENCH_REDIS_URL,
@@ -157,10 +157,10 @@ async function candleStages(
  * no loss cool-down or daily-loss limit ever blocks an entry. A reversal is two orders: the exit leg
  * first, then the entry, which the submit job holds back (retry with backoff) until the exit has finished.
  */
-async function candles(rt: Runtime, sim: SimHandle, log: OrderLog, stages: Stages, until: number) {
-  const lo = dec(sim.market.lastPrice(SYMBOL)).toDecimalPlaces(0);
+async function candles(rt: Runtime, sim: RemoteSim, log: OrderLog, stages: Stages, until: number) {
+  const lo = dec(sim.lastPrice(SYMBOL)).toDecimalPlaces(0);
   const hi = lo.mul('1.005').toDecimalPlaces(0);
-  let start = Math.floor(sim.market.time() / 60_000) * 60_000 + 60_000;
+  let start = Math.floor(sim.time() / 60_000) * 60_000 + 60_000;
   const first: number[] = [];
   const second: number[] = [];
   const fromTick: number[] = [];
@@ -169,7 +169,7 @@ async function candles(rt: Runtime, sim: SimHandle, log: OrderLog, stages: Stage
     await log.roomFor(2);
     const before = log.arrivals.length;
     const t0 = Date.now();
-    sim.market.pushCandle(SYMBOL, bar(start, i % 2 === 0, lo, hi));
+    sim.pushCandle(SYMBOL, bar(start, i % 2 === 0, lo, hi));
     const seen = await waitFor(() => log.arrivals.length > before, 3000);
     await waitFor(() => idle(rt), 5000, 5);
     // The adapter's create limiter (10/s) must never be what is measured.
@@ -193,11 +193,11 @@ export async function run(): Promise<Record<string, number | string>> {
   silenceLogs();
   const db = await createBenchDb('latency');
   const prefix = benchPrefix('latency');
-  let sim: SimHandle | undefined;
+  let sim: RemoteSim | undefined;
   let rt: Runtime | undefined;
   try {
-    sim = await startSim({ port: 0, speed: 0 });
-    const market = sim.market;
+    sim = await startRemoteSim([SYMBOL]);
+    const venue = sim;
     const env = loadEnv({
       DATABASE_URL: db.url,
       REDIS_URL: BENCH_REDIS_URL,
@@ -230,7 +230,7 @@ export async function run(): Promise<Record<string, number | string>> {
       prefix,
       notifier: new MemoryNotifier(),
       // Market time stands still between pushed bars; the engine must agree with the venue on what has closed.
-      clock: { now: () => market.time() },
+      clock: { now: () => venue.time() },
     });
     const log = new OrderLog();
     const unsubscribe = await rt.exchange.exchange.subscribeOrders(log.onReport);

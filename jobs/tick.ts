@@ -23,5 +23,5 @@ export function process(deps: EngineDeps, p: PayloadOf<'tick'>): Promise<TickRes
         turnover: dec(c.turnover),
       }
     : undefined;
-  return processTick(deps, p.instanceId, p.candleTime, streamed);
+  return processTick(deps, p.instanceId, p.candleTime, streamed, p.series);
 }

@@ -40,7 +40,11 @@ export async function subscribeCandleTicks(o: {
     };
     await Promise.all(
       ids.map((id) =>
-        o.enqueue('tick', { instanceId: id, candleTime: k.start, candle }, jobId('tick', id, k.start)),
+        o.enqueue(
+          'tick',
+          { instanceId: id, candleTime: k.start, candle, series: { category: k.category, symbol: k.symbol } },
+          jobId('tick', id, k.start),
+        ),
       ),
     );
   };

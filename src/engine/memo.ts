@@ -37,3 +37,29 @@ export class Memo<T> {
     this.byDb.get(db)?.delete(key);
   }
 }
+
+/**
+ * One load at a time per key: callers that ask while it runs share it; the next caller after it settles
+ * loads afresh (nothing is kept, so nothing goes stale).
+ */
+export class SingleFlight<T> {
+  private readonly byDb = new WeakMap<Db, Map<string, Promise<T>>>();
+
+  get(db: Db, key: string, load: () => Promise<T>): Promise<T> {
+    let m = this.byDb.get(db);
+    if (!m) {
+      m = new Map();
+      this.byDb.set(db, m);
+    }
+    const running = m.get(key);
+    if (running) return running;
+    const value = load();
+    m.set(key, value);
+    const map = m;
+    const done = () => {
+      if (map.get(key) === value) map.delete(key);
+    };
+    value.then(done, done);
+    return value;
+  }
+}

@@ -211,9 +211,15 @@ export async function proposeIntent(
 
   const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;
   const ref = makeIntentId(now, deps.randomBytes(8));
-  // A reversal's entry waits for its exit (below), so only other auto-approved intents leave at once.
+  // A reversal's entry waits for its exit (below), so only other auto-approved intents leave at once, and
+  // only while the venue's rate limit lets them: a tick never waits for a send slot (at a busy candle
+  // close the orders queue takes the rest, and the ticks behind it are not held up).
   const submit =
-    meta.sendNow && decision.approved && route?.kind !== 'ask' && !meta.assumeFlat
+    meta.sendNow &&
+    decision.approved &&
+    route?.kind !== 'ask' &&
+    !meta.assumeFlat &&
+    deps.exchange.placeCapacity(proposal.category) > 0
       ? sendNowParts(proposal, decision.qty, ref, now)
       : undefined;
   const written = await writeProposal(

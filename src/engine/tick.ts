@@ -28,9 +28,9 @@ import { RetryLater } from './exchange-errors.js';
 import { ensureInstrument } from './instruments.js';
 import { intervalMs } from './intervals.js';
 import { metrics } from '../platform/metrics.js';
-import { loadProposalContext, proposeIntent, type PipelineResult } from './pipeline.js';
+import { loadProposalContext, proposeIntent, type PipelineResult, type ProposalContext } from './pipeline.js';
 import { sharedPortfolioView } from './portfolio-loader.js';
-import { Memo } from './memo.js';
+import { Memo, SingleFlight } from './memo.js';
 
 export type TickResult =
   | { kind: 'skipped'; reason: string }
@@ -89,30 +89,61 @@ function skipReason(
   return null;
 }
 
+/** One read of a series' market and the account for every candle tick that starts while it runs. */
+const contexts = new SingleFlight<ProposalContext>();
+
+/**
+ * What a candle tick on `series` would be judged on, read while it takes its instance: neither the
+ * market nor the account depends on that (unlike its holding, read after). A tick that does not act
+ * drops it; ticks of one close share it.
+ */
+function earlyContext(deps: EngineDeps, series: Series): Promise<ProposalContext> {
+  const load = () => loadProposalContext(deps, series.category, series.symbol, { streamed: true });
+  const p = contexts.get(deps.db, `${series.category}:${series.symbol}`, load);
+  p.catch(() => undefined); // awaited (and its failure handled) only by a tick that acts
+  return p;
+}
+
+type Series = { category: Category; symbol: string };
+
 export async function processTick(
   deps: EngineDeps,
   instanceId: string,
   candleTime?: number,
   streamed?: Candle,
+  series?: Series,
 ): Promise<TickResult> {
   const now = deps.clock.now();
   // A fallback tick mostly finds nothing new: it finds that out from a plain read, before taking the lease.
   if (candleTime === undefined) {
-    const early = skipReason(instanceId, await getStrategyInstance(deps.db, instanceId), undefined, now);
-    if (early) return { kind: 'skipped', reason: early };
+    const reason = skipReason(instanceId, await getStrategyInstance(deps.db, instanceId), undefined, now);
+    if (reason) return { kind: 'skipped', reason };
   }
   const holder = Buffer.from(deps.randomBytes(8)).toString('hex');
-  if (!(await takeTickLease(deps.db, instanceId, holder))) {
-    throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
-  }
+  // The lease gates everything else, so its statement leaves first; the context is read alongside.
+  const leased = takeTickLease(deps.db, instanceId, holder);
+  const early = candleTime !== undefined && series ? { series, ctx: earlyContext(deps, series) } : undefined;
+  if (!(await leased)) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
+  const lease = { holder, released: false };
   try {
     // Read after the lease is held: this sees every order the previous tick of this instance wrote.
     const read = await instanceForTick(deps.db, instanceId);
     const skip = skipReason(instanceId, read?.inst ?? null, candleTime, now);
     if (skip || !read) return { kind: 'skipped', reason: skip ?? `no strategy instance ${instanceId}` };
-    return await actOnCandle(deps, read.inst, read.holding, now, candleTime, streamed);
+    const same =
+      early && early.series.category === read.inst.category && early.series.symbol === read.inst.symbol;
+    return await actOnCandle(
+      deps,
+      read.inst,
+      read.holding,
+      now,
+      candleTime,
+      streamed,
+      same ? early.ctx : undefined,
+      lease,
+    );
   } finally {
-    await releaseTickLease(deps.db, instanceId, holder);
+    if (!lease.released) await releaseTickLease(deps.db, instanceId, holder);
   }
 }
 
@@ -124,6 +155,8 @@ async function actOnCandle(
   now: number,
   candleTime: number | undefined,
   streamed: Candle | undefined,
+  early: Promise<ProposalContext> | undefined,
+  lease: { holder: string; released: boolean },
 ): Promise<TickResult> {
   const skip = (reason: string) => ({ kind: 'skipped' as const, reason });
   const step = intervalMs(inst.interval, now);
@@ -172,12 +205,14 @@ async function actOnCandle(
   };
   const { signal } = decideOnBars(factory, inst.params, ctx, bars, view);
   const results: PipelineResult[] = [];
-  // A worker's tick sends what may leave at once itself: no queue hop between the decision and the venue.
+  // A tick raised by the candle's close sends what may leave at once itself: no queue hop between the
+  // decision and the venue. The scheduler's fallback tick is late by nature and keeps its slot for the
+  // instances behind it: its orders go through the orders queue.
   const meta = {
     strategyInstanceId: inst.id,
     candleTime: last.start,
     requestedBy: `strategy:${inst.id}`,
-    sendNow: true,
+    sendNow: candleTime !== undefined,
   };
   if (signal) {
     const enterSide: Side | null = signal.enter === 'long' ? 'Buy' : signal.enter === 'short' ? 'Sell' : null;
@@ -187,7 +222,7 @@ async function actOnCandle(
     // One read of the market and the account for both legs of a reversal: they are decided at one instant.
     const acts = (exit && holdingSide !== null) || (enterSide !== null && enterSide !== holdingSide);
     const pctx = acts
-      ? await loadProposalContext(deps, category, inst.symbol, { streamed: true })
+      ? await (early ?? loadProposalContext(deps, category, inst.symbol, { streamed: true }))
       : undefined;
     if (exit && holdingSide) {
       results.push(
@@ -228,7 +263,8 @@ async function actOnCandle(
     }
   }
   await storeCandles(deps, { category, symbol: inst.symbol, interval: inst.interval }, candles, last.start);
-  await advanceCandle(deps.db, inst.id, last.start);
+  await advanceCandle(deps.db, inst.id, last.start, lease.holder);
+  lease.released = true;
   // Lag: from the candle's close to the end of its tick.
   metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));
   return results.length

@@ -298,6 +298,11 @@ export interface ExchangePort extends ExchangeStreams {
    * a duplicate or an outcome-unknown failure is answered by looking the order up, never by resubmitting.
    */
   placeOrder(req: PlaceOrderRequest): Promise<OrderReport>;
+  /**
+   * Order placements in `category` that would leave at once, without waiting for the venue's rate limit
+   * (a caller that must not be held up sends through a queue instead).
+   */
+  placeCapacity(category: Category): number;
   amendOrder(req: AmendOrderRequest): Promise<OrderRef>;
   cancelOrder(req: CancelOrderRequest): Promise<OrderRef>;
   cancelAllOrders(q: OrderQuery): Promise<OrderRef[]>;

@@ -20,6 +20,8 @@ export const tickPayload = z.strictObject({
   candleTime: z.number().int().nonnegative().optional(),
   /** That candle, so the worker extends the series it holds instead of fetching it again. */
   candle: candlePayload.optional(),
+  /** The series it closed on: the worker reads that market and the account while it takes the instance. */
+  series: z.strictObject({ category: z.enum(['linear', 'spot']), symbol: z.string().min(1) }).optional(),
 });
 
 export const submitOrderPayload = z.strictObject({ intentId: z.number().int().positive() });

@@ -61,6 +61,32 @@ describe('orders sent by the proposing tick', () => {
     expect(t.sim.state.orders().filter((o) => o.orderLinkId === r.orderLinkId)).toHaveLength(1);
   });
 
+  it('with no room under the venue rate limit, the order goes through the submit queue instead', async () => {
+    queued.length = 0;
+    // Bybit allows ten linear creates a second: spend them.
+    const stamp = Date.now().toString(36);
+    for (let i = 0; i < 10; i++) {
+      await t.exchange.placeOrder({
+        category: 'linear',
+        symbol: 'BTCUSDT',
+        side: i % 2 ? 'sell' : 'buy',
+        type: 'market',
+        qty: dec('0.001'),
+        orderLinkId: `cap-${stamp}-${i}`,
+      });
+    }
+    expect(t.exchange.placeCapacity('linear')).toBe(0);
+    const r = await proposeIntent(t.deps, buy('0.001'), { sendNow: true });
+    expect(r.kind).toBe('submitted');
+    if (r.kind !== 'submitted') return;
+    expect(queued).toEqual([r.intentId]);
+    expect(await getOrderByLinkId(t.deps.db, r.orderLinkId)).toBeNull();
+    expect((await getIntent(t.deps.db, r.intentId))?.status).toBe('approved');
+    // The job sends it once the allowance is back.
+    expect((await submitIntent(t.deps, r.intentId)).kind).toBe('placed');
+    expect(t.sim.state.orders().filter((o) => o.orderLinkId === r.orderLinkId)).toHaveLength(1);
+  });
+
   it('an intent written with its order by a process that then died is sent once, by lookup-first jobs', async () => {
     const now = Date.now();
     const ref = makeIntentId(now, new Uint8Array(8).fill(7));

@@ -3,7 +3,8 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { StrategyInstanceConfig } from '../../platform/config.js';
 import type { Db } from '../client.js';
-import { strategyInstances } from '../schema/index.js';
+import { rows } from '../rows.js';
+import { strategyInstances, tickLeases } from '../schema/index.js';
 import { holdingColumns, toHolding, type InstanceHolding } from './intents.js';
 
 export type StrategyInstanceRow = typeof strategyInstances.$inferSelect;
@@ -83,16 +84,22 @@ export async function setPaused(db: Db, target: string | 'all', paused: boolean)
 
 /**
  * Advance the instance's last processed candle; false when that candle (or a later one) was already
- * processed — the tick's idempotency check, run in the tick's transaction.
+ * processed — the tick's idempotency check. With `holder`, the tick's lease is given back by the same
+ * statement.
  */
-export async function advanceCandle(tx: Db, id: string, candleTime: number): Promise<boolean> {
-  const rows = await tx
-    .update(strategyInstances)
-    // updatedAt doubles as "last ticked" for the heartbeat (candle times may be replayed history).
-    .set({ lastCandleTime: candleTime, updatedAt: sql`now()` })
-    .where(
-      sql`${strategyInstances.id} = ${id} and (${strategyInstances.lastCandleTime} is null or ${strategyInstances.lastCandleTime} < ${candleTime})`,
-    )
-    .returning({ id: strategyInstances.id });
-  return rows.length === 1;
+export async function advanceCandle(
+  db: Db,
+  id: string,
+  candleTime: number,
+  holder?: string,
+): Promise<boolean> {
+  const s = strategyInstances;
+  // updated_at doubles as "last ticked" for the heartbeat (candle times may be replayed history).
+  const res =
+    await db.execute(sql`with a as (update ${s} set last_candle_time = ${candleTime}, updated_at = now()
+      where ${s.id} = ${id} and (${s.lastCandleTime} is null or ${s.lastCandleTime} < ${candleTime})
+      returning id),
+    r as (delete from ${tickLeases} where ${tickLeases.instanceId} = ${id} and ${tickLeases.holder} = ${holder ?? null})
+    select count(*)::int as n from a`);
+  return (rows<{ n: number }>(res)[0]?.n ?? 0) === 1;
 }

@@ -161,6 +161,10 @@ export class BybitExchange implements P.ExchangePort {
     return fetchPositions(this.ctx, q);
   }
 
+  placeCapacity(category: P.Category): number {
+    return this.ctx.rest.availableNow('order/create', category);
+  }
+
   placeOrder(req: P.PlaceOrderRequest): Promise<P.OrderReport> {
     return placeOrder(this.ctx, req);
   }

@@ -105,6 +105,14 @@ export class RateLimiter {
     this.blocks.set(key, Math.max(this.blocks.get(key) ?? 0, until));
   }
 
+  /** Calls on `key` that would leave now, without waiting on a bucket or a block. */
+  availableNow(key: string, perSecond: number | null): number {
+    const now = this.opts.timing.now();
+    if (this.blockedUntil(key) > now) return 0;
+    const ip = this.ip.available(now);
+    return perSecond === null ? ip : Math.min(ip, this.bucket(key, perSecond).available(now));
+  }
+
   blockedUntil(key: string): number {
     return Math.max(this.ipBlockedUntil, this.blocks.get(key) ?? 0);
   }

@@ -47,6 +47,12 @@ const linkId = (o: CallOptions) => (o.orderLinkId ? { orderLinkId: o.orderLinkId
 export class RestCaller {
   constructor(private readonly o: RestCallerOptions) {}
 
+  /** Calls to `endpoint` that would leave now without waiting on the client-side rate limit. */
+  availableNow(endpoint: Endpoint, category: Category | null): number {
+    const perSecond = category ? RATE_LIMITS[endpoint][category] : RATE_LIMITS[endpoint].linear;
+    return this.o.limiter.availableNow(rateLimitKey(endpoint, category), perSecond);
+  }
+
   async call(
     endpoint: Endpoint,
     category: Category | null,

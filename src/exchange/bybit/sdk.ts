@@ -54,7 +54,8 @@ export function buildRestClient(b: RestBuild): { client: SyncedRestClient; destr
       ...(b.env === 'testnet' ? { testnet: true } : {}),
       ...(b.env === 'demo' ? { demoTrading: true } : {}),
     },
-    { timeout: b.timeoutMs, httpAgent, httpsAgent },
+    // Bybit never redirects: without follow-redirects in the way axios uses node:http directly.
+    { timeout: b.timeoutMs, httpAgent, httpsAgent, maxRedirects: 0 },
   );
   return {
     client,
