@@ -2,13 +2,8 @@
 // decision at the newest closed candle into intents (an exit leg, an entry leg, or both for a reversal).
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
 import { upsertCandles } from '../db/repos/candles.js';
-import {
-  advanceCandle,
-  getStrategyInstance,
-  instanceForTick,
-  type StrategyInstanceRow,
-} from '../db/repos/strategies.js';
-import { releaseTickLease, takeTickLease } from '../db/repos/tick-leases.js';
+import { advanceCandle, getStrategyInstance, type StrategyInstanceRow } from '../db/repos/strategies.js';
+import { leaseAndRead, releaseTickLease } from '../db/repos/tick-leases.js';
 import type { InstanceHolding } from '../db/repos/intents.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
@@ -120,14 +115,15 @@ export async function processTick(
     if (reason) return { kind: 'skipped', reason };
   }
   const holder = Buffer.from(deps.randomBytes(8)).toString('hex');
-  // The lease gates everything else, so its statement leaves first; the context is read alongside.
-  const leased = takeTickLease(deps.db, instanceId, holder);
+  // The lease (and the instance, read as of it) gates everything else, so its statement leaves first; the
+  // context is read alongside. The read sees every order the previous tick of this instance wrote.
+  const leasing = leaseAndRead(deps.db, instanceId, holder);
   const early = candleTime !== undefined && series ? { series, ctx: earlyContext(deps, series) } : undefined;
-  if (!(await leased)) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
+  const leased = await leasing;
+  if (!leased) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
   const lease = { holder, released: false };
   try {
-    // Read after the lease is held: this sees every order the previous tick of this instance wrote.
-    const read = await instanceForTick(deps.db, instanceId);
+    const { read } = leased;
     const skip = skipReason(instanceId, read?.inst ?? null, candleTime, now);
     if (skip || !read) return { kind: 'skipped', reason: skip ?? `no strategy instance ${instanceId}` };
     const same =

@@ -10,7 +10,7 @@ import { getOrderByLinkId } from '../../src/db/repos/orders.js';
 import { writeProposal } from '../../src/db/repos/proposals.js';
 import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { rows } from '../../src/db/rows.js';
-import { releaseTickLease, takeTickLease } from '../../src/db/repos/tick-leases.js';
+import { leaseAndRead, releaseTickLease, takeTickLease } from '../../src/db/repos/tick-leases.js';
 import { setTradingState } from '../../src/db/repos/trading-state.js';
 import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
@@ -205,6 +205,45 @@ describe('orders sent by the proposing tick', () => {
     for (const r of both) {
       if (r.status === 'rejected') expect(String(r.reason)).toMatch(/still acting on an earlier candle/);
     }
+  });
+
+  it('a lease given back while the next tick takes it: that tick still sees what the last one wrote', async () => {
+    const cfg = parseConfig({
+      strategies: [
+        { id: 'race-test', strategy: 'sma-cross', symbol: 'ETHUSDT', category: 'linear', interval: '1' },
+      ],
+    });
+    await syncStrategyInstances(t.deps.db, cfg.strategies);
+    expect(await takeTickLease(t.deps.db, 'race-test', 'previous')).toBe(true);
+    let taking: ReturnType<typeof leaseAndRead> | undefined;
+    // The previous tick's last transaction: it writes an intent and gives the lease back. The next tick's
+    // statement starts before that commits (its snapshot cannot see the intent) and waits on the lease row.
+    await t.deps.db.transaction(async (tx) => {
+      await releaseTickLease(tx, 'race-test', 'previous');
+      taking = leaseAndRead(t.deps.db, 'race-test', 'next');
+      await new Promise((r) => setTimeout(r, 150));
+      await writeProposal(
+        tx,
+        {
+          ref: makeIntentId(Date.now(), new Uint8Array(8).fill(9)),
+          source: 'strategy',
+          strategyInstanceId: 'race-test',
+          candleTime: 0,
+          category: 'linear',
+          symbol: 'ETHUSDT',
+          side: 'Buy',
+          orderType: 'Market',
+          qty: dec('0.05'),
+          reduceOnly: false,
+          status: 'approved',
+        },
+        { outcome: 'approved', qty: dec('0.05'), price: dec('3000'), notional: dec('150'), reasons: [] },
+      );
+    });
+    const got = await taking;
+    expect(got?.read?.inst.id).toBe('race-test');
+    expect(got?.read?.holding.pending.toFixed()).toBe('0.05');
+    await releaseTickLease(t.deps.db, 'race-test', 'next');
   });
 
   it('a lease left by a tick that died is taken over once it has run out', async () => {
