@@ -2,15 +2,28 @@
 // a bounded time. Keyed by the Db object, so two engines (tests, several databases) never share entries.
 import type { Db } from '../db/client.js';
 
-interface Entry<T> {
+interface Loaded<T> {
+  /** When its load started. */
   at: number;
   value: Promise<T>;
+}
+
+interface Entry<T> extends Loaded<T> {
+  /** The newest load that succeeded (this one once it has). */
+  ok?: Loaded<T>;
 }
 
 export class Memo<T> {
   private readonly byDb = new WeakMap<Db, Map<string, Entry<T>>>();
 
-  constructor(private readonly ttlMs: number) {}
+  /**
+   * Values are reloaded after `ttlMs`. With `staleOkMs` (> ttlMs) a caller is not made to wait for a
+   * reload while the newest loaded value is younger than that: it gets that value, the reload goes on.
+   */
+  constructor(
+    private readonly ttlMs: number,
+    private readonly staleOkMs: number = ttlMs,
+  ) {}
 
   /** The value loaded less than ttlMs ago (or still loading), else a fresh load; failures are not kept. */
   get(db: Db, key: string, load: () => Promise<T>, now: number = Date.now()): Promise<T> {
@@ -19,17 +32,28 @@ export class Memo<T> {
       m = new Map();
       this.byDb.set(db, m);
     }
-    const hit = m.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    const entry = { at: now, value };
-    m.set(key, entry);
-    const map = m;
-    value.catch(() => {
-      if (map.get(key) === entry) map.delete(key);
-    });
-    if (m.size > 1000) for (const [k, e] of m) if (now - e.at >= this.ttlMs) m.delete(k);
-    return value;
+    let entry = m.get(key);
+    if (!entry || now - entry.at >= this.ttlMs) {
+      const value = load();
+      const fresh: Entry<T> = { at: now, value, ...(entry?.ok ? { ok: entry.ok } : {}) };
+      const map = m;
+      value.then(
+        () => {
+          fresh.ok = { at: now, value };
+        },
+        () => {
+          if (map.get(key) === fresh) {
+            if (fresh.ok) map.set(key, { ...fresh.ok, ok: fresh.ok });
+            else map.delete(key);
+          }
+        },
+      );
+      m.set(key, fresh);
+      entry = fresh;
+      if (m.size > 1000) for (const [k, e] of m) if (now - e.at >= this.staleOkMs) m.delete(k);
+    }
+    const ok = entry.ok;
+    return ok && ok.value !== entry.value && now - ok.at < this.staleOkMs ? ok.value : entry.value;
   }
 
   /** Forget one key, so the next get loads afresh. */

@@ -16,7 +16,13 @@ import { tickerBook } from './ticker-book.js';
  * rate limit) on a figure that changes only with fills and funding.
  */
 const BALANCE_MAX_AGE_MS = 1_000;
-const balanceMemo = new Memo<void>(BALANCE_MAX_AGE_MS);
+/**
+ * A proposal does not wait for that refresh while the balances it replaces are younger than this: the
+ * refresh runs beside it (wallet balances move with fills and funding, which risk reads from the
+ * database anyway), so the wallet's REST round trip stays off the path to the order.
+ */
+const STALE_OK_MS = 3_000;
+const balanceMemo = new Memo<void>(BALANCE_MAX_AGE_MS, STALE_OK_MS);
 
 async function pullBalances(deps: EngineDeps): Promise<void> {
   try {
@@ -70,7 +76,7 @@ export async function loadPortfolioInputs(deps: EngineDeps): Promise<PortfolioIn
 const MARKS_MAX_AGE_MS = 1_000;
 /** Up to this many symbols are asked one by one; more take the whole category in one (large) answer. */
 const MARKS_ONE_BY_ONE = 3;
-const tickerMarksMemo = new Memo<ReadonlyMap<string, Decimal>>(MARKS_MAX_AGE_MS);
+const tickerMarksMemo = new Memo<ReadonlyMap<string, Decimal>>(MARKS_MAX_AGE_MS, STALE_OK_MS);
 
 async function tickerMarks(deps: EngineDeps, category: Category, symbol?: string) {
   const out = new Map<string, Decimal>();
@@ -153,7 +159,7 @@ export async function loadPortfolioView(
  * any way that matters, while 500 instances at one candle close would otherwise each rebuild it.
  */
 const SHARED_VIEW_MS = 1_000;
-const viewMemo = new Memo<PortfolioView>(SHARED_VIEW_MS);
+const viewMemo = new Memo<PortfolioView>(SHARED_VIEW_MS, STALE_OK_MS);
 
 export function sharedPortfolioView(deps: EngineDeps): Promise<PortfolioView> {
   return viewMemo.get(deps.db, 'view', () => loadPortfolioView(deps));
