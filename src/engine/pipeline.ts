@@ -1,12 +1,10 @@
 // The intent pipeline: a proposal (from a strategy tick or an operator) becomes an intent row, a stored
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
-import { submittedOrder } from '../db/repos/orders.js';
-import { writeProposal, type SubmitNow } from '../db/repos/proposals.js';
-import { TRADING_STATES, type TradingStateRow } from '../db/repos/trading-state.js';
+import { writeProposal } from '../db/repos/proposals.js';
+import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
-import type { OrderType } from '../domain/events.js';
-import { makeIntentId, orderLinkIdFor } from '../domain/ids.js';
+import { makeIntentId } from '../domain/ids.js';
 import { roundPrice, type Instrument } from '../domain/instrument.js';
 import { evaluateRisk } from '../risk/evaluate.js';
 import { limitsFromConfig } from '../risk/limits.js';
@@ -15,7 +13,8 @@ import type { CheckRecord, MarketView, OrderProposal, RiskDecision } from '../ri
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
-import { exitLegPending, linkIdOf, sendOrder, stateAllows } from './order-service.js';
+import { exitLegPending, linkIdOf } from './order-service.js';
+import { sendNowParts, sendWritten } from './send-now.js';
 import {
   loadPortfolioInputs,
   marketView,
@@ -24,8 +23,6 @@ import {
   type PortfolioInputs,
 } from './portfolio-loader.js';
 import type { TradeOutcome } from './services.js';
-import type { IntentRow } from '../db/repos/intents.js';
-import type { OrderRow } from '../db/repos/orders.js';
 import { metrics } from '../platform/metrics.js';
 
 export interface IntentMeta {
@@ -75,47 +72,6 @@ export function entryStop(
 
 export function checksJson(checks: readonly CheckRecord[]): Record<string, unknown> {
   return { checks: checks.map((c) => ({ ...c })) };
-}
-
-/** The order an intent sent at once is written with, and the trading states that let it out. */
-function sendNowParts(proposal: OrderProposal, qty: Decimal, ref: string, now: number): SubmitNow {
-  const limit = proposal.orderType === 'Limit';
-  const order = submittedOrder(
-    {
-      type: 'OrderCreated',
-      ts: now,
-      orderLinkId: orderLinkIdFor(ref, 1),
-      intentId: ref,
-      symbol: proposal.symbol,
-      category: proposal.category,
-      side: proposal.side,
-      orderType: proposal.orderType as OrderType,
-      qty,
-      price: limit ? (proposal.limitPrice ?? null) : null,
-      timeInForce: limit ? 'GTC' : 'IOC',
-      reduceOnly: proposal.reduceOnly,
-    },
-    now,
-  );
-  const allowedStates = TRADING_STATES.filter((s) => stateAllows(s, proposal) === null);
-  return { order, allowedStates };
-}
-
-/**
- * The request for an order written with its intent. Whatever goes wrong after the commit (an unknown
- * outcome, a crash of this process) is the submit job's to resolve by lookup: it is queued on failure
- * here, and the reconcile sweep requeues an intent left submitted by a process that died.
- */
-async function sendWritten(deps: EngineDeps, intent: IntentRow, order: OrderRow): Promise<void> {
-  try {
-    await sendOrder(deps, intent, order, { fresh: true });
-  } catch (e) {
-    deps.log.warn(
-      { intentId: intent.id, err: e instanceof Error ? e.message : String(e) },
-      'order sent with its intent is unresolved; its submit job takes over',
-    );
-    await deps.enqueueSubmit(intent.id);
-  }
 }
 
 /** What risk reads besides the proposal; the two legs of a reversal (one tick, same instant) share it. */
