@@ -1,7 +1,7 @@
 // Closed candles from the exchange stream become tick jobs: one subscription per series, one job per
 // enabled instance on it, carrying the bar itself so workers need not fetch it again.
 import type { Db } from '../db/client.js';
-import { listStrategyInstances } from '../db/repos/strategies.js';
+import { listStrategyInstances, type StrategyInstanceRow } from '../db/repos/strategies.js';
 import type { Category } from '../domain/instrument.js';
 import type { ExchangePort, KlineInterval, KlineUpdate, Unsubscribe } from '../exchange/port.js';
 import type { Logger } from '../platform/logger.js';
@@ -23,10 +23,12 @@ export async function subscribeCandleTicks(o: {
   // The instances of each series, as configured at start-up (bosun.yaml is synced once, before this):
   // a close enqueues without a database read on the way, and the tick itself skips an instance that an
   // operator has paused since (it reads the instance anyway).
-  const bySeries = new Map<string, string[]>();
+  const bySeries = new Map<string, { series: StrategyInstanceRow; ids: string[] }>();
   for (const inst of (await listStrategyInstances(o.db)).filter((i) => i.enabled)) {
     const key = seriesOf(inst);
-    bySeries.set(key, [...(bySeries.get(key) ?? []), inst.id]);
+    const known = bySeries.get(key);
+    if (known) known.ids.push(inst.id);
+    else bySeries.set(key, { series: inst, ids: [inst.id] });
   }
   const onClose = async (ids: readonly string[], k: KlineUpdate): Promise<void> => {
     const candle = {
@@ -48,10 +50,14 @@ export async function subscribeCandleTicks(o: {
       ),
     );
   };
-  for (const [key, ids] of bySeries) {
-    const [category, symbol, interval] = key.split(':') as [Category, string, KlineInterval];
+  for (const [key, { series, ids }] of bySeries) {
+    const q = {
+      category: series.category as Category,
+      symbol: series.symbol,
+      interval: series.interval as KlineInterval,
+    };
     unsubs.push(
-      await o.ex.subscribeKlines({ category, symbol, interval }, (k) => {
+      await o.ex.subscribeKlines(q, (k) => {
         if (!k.confirmed) return;
         // The scheduler's fallback tick picks the bar up if this enqueue fails (Redis away).
         onClose(ids, k).catch((e: unknown) =>

@@ -10,7 +10,7 @@ import { getOrderByLinkId } from '../../src/db/repos/orders.js';
 import { writeProposal } from '../../src/db/repos/proposals.js';
 import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { rows } from '../../src/db/rows.js';
-import { leaseAndRead, releaseTickLease, takeTickLease } from '../../src/db/repos/tick-leases.js';
+import { leaseAndRead, releaseTickLease } from '../../src/db/repos/tick-leases.js';
 import { setTradingState } from '../../src/db/repos/trading-state.js';
 import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
@@ -180,8 +180,8 @@ describe('orders sent by the proposing tick', () => {
       ],
     });
     await syncStrategyInstances(t.deps.db, cfg.strategies);
-    expect(await takeTickLease(t.deps.db, 'lease-test', 'first')).toBe(true);
-    expect(await takeTickLease(t.deps.db, 'lease-test', 'second')).toBe(false);
+    expect(await leaseAndRead(t.deps.db, 'lease-test', 'first')).not.toBeNull();
+    expect(await leaseAndRead(t.deps.db, 'lease-test', 'second')).toBeNull();
     await expect(processTick(t.deps, 'lease-test')).rejects.toThrow(/still acting on an earlier candle/);
     const closed = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     await expect(processTick(t.deps, 'lease-test', closed)).rejects.toThrow(
@@ -189,11 +189,11 @@ describe('orders sent by the proposing tick', () => {
     );
     // Only the holder gives the lease back; then the next tick acts, and lets go of it when done.
     await releaseTickLease(t.deps.db, 'lease-test', 'second');
-    expect(await takeTickLease(t.deps.db, 'lease-test', 'third')).toBe(false);
+    expect(await leaseAndRead(t.deps.db, 'lease-test', 'third')).toBeNull();
     await releaseTickLease(t.deps.db, 'lease-test', 'first');
     const next = await processTick(t.deps, 'lease-test', closed);
     expect(next.kind).not.toBe('skipped');
-    expect(await takeTickLease(t.deps.db, 'lease-test', 'fourth')).toBe(true);
+    expect(await leaseAndRead(t.deps.db, 'lease-test', 'fourth')).not.toBeNull();
     await releaseTickLease(t.deps.db, 'lease-test', 'fourth');
     // Two copies of the next candle's tick at once: one decides, the other waits or finds it done.
     const both = await Promise.allSettled([
@@ -214,7 +214,7 @@ describe('orders sent by the proposing tick', () => {
       ],
     });
     await syncStrategyInstances(t.deps.db, cfg.strategies);
-    expect(await takeTickLease(t.deps.db, 'race-test', 'previous')).toBe(true);
+    expect(await leaseAndRead(t.deps.db, 'race-test', 'previous')).not.toBeNull();
     let taking: ReturnType<typeof leaseAndRead> | undefined;
     // The previous tick's last transaction: it writes an intent and gives the lease back. The next tick's
     // statement starts before that commits (its snapshot cannot see the intent) and waits on the lease row.
@@ -252,14 +252,14 @@ describe('orders sent by the proposing tick', () => {
       await t.deps.db.execute(sql`select relpersistence as p from pg_class where relname = 'tick_leases'`),
     );
     expect(rel?.p).toBe('u');
-    expect(await takeTickLease(t.deps.db, 'dead-tick', 'dead')).toBe(true);
-    expect(await takeTickLease(t.deps.db, 'dead-tick', 'next')).toBe(false);
+    expect(await leaseAndRead(t.deps.db, 'dead-tick', 'dead')).not.toBeNull();
+    expect(await leaseAndRead(t.deps.db, 'dead-tick', 'next')).toBeNull();
     await t.deps.db.execute(
       sql`update tick_leases set until = now() - interval '1 second' where instance_id = 'dead-tick'`,
     );
-    expect(await takeTickLease(t.deps.db, 'dead-tick', 'next')).toBe(true);
+    expect(await leaseAndRead(t.deps.db, 'dead-tick', 'next')).not.toBeNull();
     // The dead holder's late release does not free the new holder's lease.
     await releaseTickLease(t.deps.db, 'dead-tick', 'dead');
-    expect(await takeTickLease(t.deps.db, 'dead-tick', 'third')).toBe(false);
+    expect(await leaseAndRead(t.deps.db, 'dead-tick', 'third')).toBeNull();
   });
 });

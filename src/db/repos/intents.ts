@@ -2,7 +2,6 @@
 // Status moves by compare-and-set so two workers can never both act on one intent.
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { rows } from '../rows.js';
 import { Decimal } from '../../domain/decimal.js';
 import {
   intents,
@@ -123,16 +122,4 @@ export function toHolding(r: { held: string | null; avg: string | null; pending:
     avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
     pending: new Decimal(r?.pending ?? '0'),
   } satisfies InstanceHolding;
-}
-
-/** What a strategy tick needs about its instrument's position and its own unfinished intents: one query. */
-export async function instanceHolding(
-  db: Db,
-  instanceId: string,
-  category: string,
-  symbol: string,
-): Promise<InstanceHolding> {
-  const c = holdingColumns(instanceId, category, symbol);
-  const res = await db.execute(sql`select ${c.held} as held, ${c.avg} as avg, ${c.pending} as pending`);
-  return toHolding(rows<{ held: string | null; avg: string | null; pending: string }>(res)[0]);
 }

@@ -55,7 +55,10 @@ export async function getStrategyInstance(db: Db, id: string): Promise<StrategyI
   return r ?? null;
 }
 
-/** The instance and what its tick needs of its position (see instanceHolding), in one query. */
+/**
+ * The instance and what its tick needs of its position: the stored size and entry of its symbol, and
+ * what its unfinished intents will add once they fill. One query.
+ */
 export async function instanceForTick(
   db: Db,
   id: string,
@@ -84,14 +87,14 @@ export async function setPaused(db: Db, target: string | 'all', paused: boolean)
 
 /**
  * Advance the instance's last processed candle; false when that candle (or a later one) was already
- * processed — the tick's idempotency check. With `holder`, the tick's lease is given back by the same
+ * processed — the tick's idempotency check. The tick's lease (taken as `holder`) goes back in the same
  * statement.
  */
 export async function advanceCandle(
   db: Db,
   id: string,
   candleTime: number,
-  holder?: string,
+  holder: string,
 ): Promise<boolean> {
   const s = strategyInstances;
   // updated_at doubles as "last ticked" for the heartbeat (candle times may be replayed history).
@@ -99,7 +102,7 @@ export async function advanceCandle(
     await db.execute(sql`with a as (update ${s} set last_candle_time = ${candleTime}, updated_at = now()
       where ${s.id} = ${id} and (${s.lastCandleTime} is null or ${s.lastCandleTime} < ${candleTime})
       returning id),
-    r as (delete from ${tickLeases} where ${tickLeases.instanceId} = ${id} and ${tickLeases.holder} = ${holder ?? null})
+    r as (delete from ${tickLeases} where ${tickLeases.instanceId} = ${id} and ${tickLeases.holder} = ${holder})
     select count(*)::int as n from a`);
   return (rows<{ n: number }>(res)[0]?.n ?? 0) === 1;
 }

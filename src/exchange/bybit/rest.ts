@@ -44,13 +44,16 @@ export interface RestCallerOptions {
 
 const linkId = (o: CallOptions) => (o.orderLinkId ? { orderLinkId: o.orderLinkId } : {});
 
+/** The venue's per-second limit for an endpoint (linear's for calls without a category). */
+const perSecondOf = (endpoint: Endpoint, category: Category | null): number | null =>
+  category ? RATE_LIMITS[endpoint][category] : RATE_LIMITS[endpoint].linear;
+
 export class RestCaller {
   constructor(private readonly o: RestCallerOptions) {}
 
   /** Calls to `endpoint` that would leave now without waiting on the client-side rate limit. */
   availableNow(endpoint: Endpoint, category: Category | null): number {
-    const perSecond = category ? RATE_LIMITS[endpoint][category] : RATE_LIMITS[endpoint].linear;
-    return this.o.limiter.availableNow(rateLimitKey(endpoint, category), perSecond);
+    return this.o.limiter.availableNow(rateLimitKey(endpoint, category), perSecondOf(endpoint, category));
   }
 
   async call(
@@ -60,7 +63,7 @@ export class RestCaller {
     opts: CallOptions,
   ): Promise<unknown> {
     const key = rateLimitKey(endpoint, category);
-    const perSecond = category ? RATE_LIMITS[endpoint][category] : RATE_LIMITS[endpoint].linear;
+    const perSecond = perSecondOf(endpoint, category);
     let clockRetried = false;
     for (let attempt = 0; ; attempt++) {
       await this.o.limiter.acquire(key, perSecond, endpoint);
