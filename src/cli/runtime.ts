@@ -11,6 +11,7 @@ import type { EngineDeps } from '../engine/deps.js';
 import { intervalMs } from '../engine/intervals.js';
 import type { Notifier } from '../engine/notify.js';
 import { applyFillReport, applyOrderReport } from '../engine/reports.js';
+import { KeyedSerial } from '../engine/keyed-serial.js';
 import type { SimOptions } from '../exchange/sim/index.js';
 import type { BosunConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
@@ -239,10 +240,15 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   if (wantGateway) {
     const ex = exchange.exchange;
     const unsubs: (() => void)[] = [];
+    const fillQueue = new KeyedSerial();
     unsubs.push(
-      await ex.subscribeExecutions(
-        (f) => void applyFillReport(deps, f).catch((e) => log.error({ err: String(e) }, 'fill not applied')),
-      ),
+      await ex.subscribeExecutions((f) => {
+        void fillQueue
+          .run(`${f.category}:${f.symbol}`, async () => {
+            await applyFillReport(deps, f);
+          })
+          .catch((e) => log.error({ err: String(e) }, 'fill not applied'));
+      }),
     );
     unsubs.push(
       await ex.subscribeOrders(

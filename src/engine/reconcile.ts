@@ -13,7 +13,7 @@ import { metrics } from '../platform/metrics.js';
 import { ensureInstrument } from './instruments.js';
 import { createTradingServices } from './trading-services.js';
 import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
-import { applyFillReport, applyOrderReport } from './reports.js';
+import { applyFillReport, applyOrderReport, inVenueOrder } from './reports.js';
 
 /** How long a sent order may stay unseen at the venue before we call it never placed. */
 export const UNSEEN_GRACE_MS = 60_000;
@@ -105,7 +105,8 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
       startTime: now - EXECUTION_LOOKBACK_MS,
       limit: 1000,
     });
-    for (const f of fills) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
+    for (const f of inVenueOrder(fills))
+      if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
   }
 
   // 4. Linear positions: the exchange's size is the truth — but only for a difference that holds still.
@@ -120,7 +121,8 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
         startTime: now - EXECUTION_LOOKBACK_MS,
         limit: 1000,
       });
-      for (const f of recent) if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
+      for (const f of inVenueOrder(recent))
+        if ((await applyFillReport(deps, f)) === 'recorded') out.fillsRecorded++;
     }
     for (const [symbol, d] of await positionDiffs(deps)) {
       const before = first.get(symbol);

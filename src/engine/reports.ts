@@ -124,7 +124,7 @@ export async function applyFillReport(
         ts: f.ts,
         isMaker: f.isMaker,
       },
-      { orderId: order?.id ?? null, category, execType: f.execType, strategyInstanceId },
+      { orderId: order?.id ?? null, category, execType: f.execType, strategyInstanceId, seq: f.seq },
     );
     if (rec.kind !== 'recorded') return { rec, row: null };
     if (!order) return { rec, row: null };
@@ -165,6 +165,14 @@ export async function applyFillReport(
   return 'recorded';
 }
 
+/**
+ * Executions oldest first, as the venue executed them (REST lists come newest first). Folding in this
+ * order keeps the position on its fast path; the store replays a late one correctly either way.
+ */
+export function inVenueOrder(list: readonly FillReport[]): FillReport[] {
+  return [...list].sort((a, b) => a.ts - b.ts || (a.seq ?? 0) - (b.seq ?? 0));
+}
+
 /** Fetch an order's executions over REST and apply them (the stream may be slower, or down). */
 export async function pullExecutions(
   deps: EngineDeps,
@@ -174,6 +182,6 @@ export async function pullExecutions(
 ): Promise<number> {
   const list = await deps.exchange.executions({ category, symbol, orderLinkId });
   let n = 0;
-  for (const f of list) if ((await applyFillReport(deps, f)) === 'recorded') n++;
+  for (const f of inVenueOrder(list)) if ((await applyFillReport(deps, f)) === 'recorded') n++;
   return n;
 }

@@ -148,6 +148,8 @@ export interface FillReport {
   /** Trade, Funding, BustTrade, … as the venue labels it. */
   readonly execType: string;
   readonly ts: number;
+  /** The venue's execution sequence for the symbol (Bybit `seq`), when it sends one: orders fills of one ms. */
+  readonly seq?: number;
 }
 
 /** Position report; `side` is flat when size is zero. */

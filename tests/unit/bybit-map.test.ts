@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../../src/exchange/bybit/errors.js';
-import { toInstrument, toOrderReport, toPositionReport } from '../../src/exchange/bybit/map.js';
+import { toFillReport, toInstrument, toOrderReport, toPositionReport } from '../../src/exchange/bybit/map.js';
 
 const order = {
   orderId: 'o-1',
@@ -53,6 +53,26 @@ describe('wire → domain', () => {
     expect(() => toOrderReport('linear', { ...order, orderStatus: 'Exploded' })).toThrow(
       /unknown order status/,
     );
+  });
+
+  it("keeps an execution's venue sequence (int or string form) so fills of one millisecond fold in order", () => {
+    const exec = {
+      execId: 'e-1',
+      orderId: 'o-1',
+      orderLinkId: 'intent-1',
+      symbol: 'BTCUSDT',
+      side: 'Sell',
+      execPrice: '65000.5',
+      execQty: '0.004',
+      execFee: '0.0143',
+      feeCurrency: 'USDT',
+      execType: 'Trade',
+      execTime: '1732000001000',
+    };
+    expect(toFillReport('linear', { ...exec, seq: 4688002127 }).seq).toBe(4688002127);
+    expect(toFillReport('linear', { ...exec, seq: '4688002128' }).seq).toBe(4688002128);
+    expect(toFillReport('linear', exec).seq).toBeUndefined();
+    expect(() => toFillReport('linear', { ...exec, seq: 'x' })).toThrow(/seq/);
   });
 
   it('a zero-size position is flat whatever side the venue reports', () => {

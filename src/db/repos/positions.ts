@@ -5,7 +5,6 @@ import { Decimal, ZERO } from '../../domain/decimal.js';
 import type { Fill, FundingPayment } from '../../domain/fill.js';
 import type { Category } from '../../domain/instrument.js';
 import {
-  AVG_PRICE_DECIMALS,
   applyFill,
   applyFunding,
   emptyPosition,
@@ -13,6 +12,7 @@ import {
   type PositionInstrument,
 } from '../../domain/position.js';
 import { tradeStep } from '../../domain/trade-result.js';
+import { fillsAfter, replay, storedBooks, toSnapshot } from './fill-fold.js';
 import type { Db } from '../client.js';
 import { fills, positions } from '../schema/index.js';
 
@@ -35,21 +35,6 @@ function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Positio
     fillCount: r.fillCount,
     openedAt: r.openedAt,
     updatedAt: r.updatedAt.getTime(),
-  };
-}
-
-/**
- * A partial close at the 18-place average leaves realized PnL and cost basis with more places than the
- * columns keep, and the full close takes the cost basis left, so a trade's result depends only on
- * realized − side × cost basis. Rounding as if the closed cost had been rounded up (cost basis down;
- * realized down for a long, up for a short) keeps that exact, so trade_pnl equals the fold over the fills
- * to the last digit; Postgres's round-to-nearest could store a break-even trade as a loss of 1e-18.
- */
-function storedBooks(p: Position): { realizedPnl: Decimal; costBasis: Decimal } {
-  const realizedMode = p.size.isNegative() ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR;
-  return {
-    realizedPnl: p.realizedPnl.toDecimalPlaces(AVG_PRICE_DECIMALS, realizedMode),
-    costBasis: p.costBasis.toDecimalPlaces(AVG_PRICE_DECIMALS, Decimal.ROUND_FLOOR),
   };
 }
 
@@ -90,11 +75,30 @@ async function lockPositionRow(
   tx: Db,
   inst: PositionInstrument,
 ): Promise<{ position: Position; tradeBase: Decimal }> {
-  const [r] = await tx
-    .select()
-    .from(positions)
-    .where(and(eq(positions.category, inst.category), eq(positions.symbol, inst.symbol)))
-    .for('update');
+  const lock = () =>
+    tx
+      .select()
+      .from(positions)
+      .where(and(eq(positions.category, inst.category), eq(positions.symbol, inst.symbol)))
+      .for('update');
+  let [r] = await lock();
+  if (!r) {
+    // No row to lock yet: create the empty one first, so two first fills of a symbol queue on it
+    // instead of both folding onto nothing (the second insert waits for the first to commit).
+    await tx
+      .insert(positions)
+      .values({
+        category: inst.category,
+        symbol: inst.symbol,
+        size: ZERO,
+        avgEntry: ZERO,
+        realizedPnl: ZERO,
+        fees: ZERO,
+        funding: ZERO,
+      })
+      .onConflictDoNothing();
+    [r] = await lock();
+  }
   return { position: toDomain(inst, r), tradeBase: r?.tradeBase ?? ZERO };
 }
 
@@ -103,12 +107,17 @@ export interface FillMeta {
   category: Category;
   execType: string;
   strategyInstanceId: string | null;
+  /** The venue's execution sequence for the symbol, when it sends one. */
+  seq?: number | undefined;
 }
 
 export type RecordFillResult =
   { kind: 'duplicate' } | { kind: 'recorded'; position: Position } | { kind: 'error'; message: string };
 
-/** Store a trade execution once and fold it into its position. */
+/**
+ * Store a trade execution once and fold it into its position in venue order: in place when nothing the
+ * venue executed after it is folded yet (the usual case), else by replaying the later fills after it.
+ */
 export async function recordFill(
   tx: Db,
   inst: PositionInstrument,
@@ -131,20 +140,53 @@ export async function recordFill(
       execType: meta.execType,
       isMaker: f.isMaker ?? false,
       execTime: f.ts,
+      execSeq: meta.seq ?? null,
       strategyInstanceId: meta.strategyInstanceId,
     })
     .onConflictDoNothing()
     .returning({ id: fills.id });
   const row = inserted[0];
   if (!row) return { kind: 'duplicate' };
-  const { position: pos, tradeBase } = await lockPositionRow(tx, inst);
+  const current = await lockPositionRow(tx, inst);
+  const later = await fillsAfter(tx, inst, { id: row.id, ts: f.ts, seq: meta.seq ?? null });
+  if (later.length > 0) return replayInto(tx, inst, current, { id: row.id, fill: f }, later);
+  const { position: pos, tradeBase } = current;
   const r = applyFill(pos, f);
-  if (!r.ok) return { kind: 'error', message: r.error.message };
+  if (!r.ok) {
+    await tx.update(fills).set({ folded: false }).where(eq(fills.id, row.id));
+    return { kind: 'error', message: r.error.message };
+  }
   const step = tradeStep(pos, r.position, tradeBase);
-  if (step.closedPnl) await tx.update(fills).set({ tradePnl: step.closedPnl }).where(eq(fills.id, row.id));
+  await tx
+    .update(fills)
+    .set({ posBefore: toSnapshot(current), ...(step.closedPnl ? { tradePnl: step.closedPnl } : {}) })
+    .where(eq(fills.id, row.id));
   // The last trade is the freshest mark we have until the next equity snapshot refreshes it.
   await savePosition(tx, r.position, { markPrice: f.price, tradeBase: step.base });
   return { kind: 'recorded', position: r.position };
+}
+
+async function replayInto(
+  tx: Db,
+  inst: PositionInstrument,
+  current: { position: Position; tradeBase: Decimal },
+  arrived: { id: number; fill: Fill },
+  later: Parameters<typeof replay>[3],
+): Promise<RecordFillResult> {
+  const out = replay(inst, current, arrived, later);
+  for (const s of out.steps) {
+    await tx
+      .update(fills)
+      .set({ posBefore: s.before, folded: s.folded, tradePnl: s.tradePnl })
+      .where(eq(fills.id, s.id));
+  }
+  await savePosition(tx, out.state.position, { markPrice: out.lastPrice, tradeBase: out.state.tradeBase });
+  if (!out.arrivedFolded)
+    return {
+      kind: 'error',
+      message: `fill ${arrived.fill.tradeId} does not fit its position in venue order`,
+    };
+  return { kind: 'recorded', position: out.state.position };
 }
 
 /** Store a funding settlement once (as a fill row with execType Funding) and book it. */
@@ -223,7 +265,7 @@ export async function listFills(db: Db, opts: { since?: number; symbol?: string 
         opts.symbol === undefined ? undefined : eq(fills.symbol, opts.symbol),
       ),
     )
-    .orderBy(asc(fills.execTime), asc(fills.id));
+    .orderBy(asc(fills.execTime), sql`${fills.execSeq} asc nulls last`, asc(fills.id));
 }
 
 /** Store the marks used for valuation (equity snapshots), so chat shows unrealized PnL. */

@@ -36,7 +36,7 @@ export async function backfillTradeResults(db: Db): Promise<number> {
       .select()
       .from(fills)
       .where(eq(fills.execType, 'Trade'))
-      .orderBy(asc(fills.execTime), asc(fills.id));
+      .orderBy(asc(fills.execTime), sql`${fills.execSeq} asc nulls last`, asc(fills.id));
     const bySymbol = new Map<string, typeof all>();
     for (const f of all) {
       const k = `${f.category}\u0000${f.symbol}`;

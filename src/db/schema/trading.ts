@@ -14,7 +14,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { Decimal } from '../../domain/decimal.js';
-import { money } from './types.js';
+import { money, type PositionSnapshot } from './types.js';
 import { strategyInstances } from './market.js';
 
 /** Intents whose order may still go out or fill: a reversal's entry waits while its exit is one. */
@@ -188,6 +188,15 @@ export const fills = pgTable(
     execType: text('exec_type').notNull().default('Trade'),
     isMaker: boolean('is_maker').notNull().default(false),
     execTime: bigint('exec_time', { mode: 'number' }).notNull(),
+    /** The venue's per-symbol execution sequence (Bybit `seq`): orders fills of one millisecond. */
+    execSeq: bigint('exec_seq', { mode: 'number' }),
+    /**
+     * The position as it stood just before this fill was folded in. A fill that arrives after a later one
+     * (another process, a REST pull) is folded in venue order by replaying from the later fill's snapshot.
+     */
+    posBefore: jsonb('pos_before').$type<PositionSnapshot>(),
+    /** False when the fill could not be folded when it arrived (a spot sell ahead of its buy); retried on replay. */
+    folded: boolean('folded').notNull().default(true),
     strategyInstanceId: text('strategy_instance_id'),
     /**
      * Net result (price PnL − fees since the trade opened) of the round trip this fill closed; null when
@@ -198,6 +207,7 @@ export const fills = pgTable(
   },
   (t) => [
     index('fills_symbol_time_idx').on(t.symbol, t.execTime),
+    index('fills_venue_order_idx').on(t.category, t.symbol, t.execTime, t.execSeq),
     index('fills_trade_results_idx')
       .on(t.execTime)
       .where(sql`${t.tradePnl} is not null`),

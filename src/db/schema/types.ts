@@ -14,3 +14,17 @@ export const money = customType<{ data: Decimal; driverData: string }>({
     return new Decimal(value);
   },
 });
+
+/** A position row as stored (money as decimal strings), kept on a fill as the state it was folded onto. */
+export interface PositionSnapshot {
+  readonly size: string;
+  readonly avgEntry: string;
+  readonly costBasis: string;
+  readonly realizedPnl: string;
+  readonly fees: string;
+  readonly otherFees: Record<string, string>;
+  readonly funding: string;
+  readonly fillCount: number;
+  readonly openedAt: number | null;
+  readonly tradeBase: string;
+}

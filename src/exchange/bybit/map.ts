@@ -224,6 +224,7 @@ export function toFillReport(fallback: Category, raw: unknown): FillReport {
     isMaker: w.isMaker,
     execType: w.execType,
     ts: w.execTime,
+    ...(w.seq === undefined ? {} : { seq: w.seq }),
   };
 }
 

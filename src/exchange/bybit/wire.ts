@@ -89,6 +89,16 @@ export const ExecutionWire = z.object({
   isMaker: z.boolean().default(false),
   execType: z.string().default('Trade'),
   execTime: ms,
+  // An int on the wire; a string form is read too rather than dropping the execution over it.
+  seq: z
+    .union([
+      z.number().int().nonnegative(),
+      z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .transform(Number),
+    ])
+    .optional(),
 });
 export type ExecutionWire = z.infer<typeof ExecutionWire>;
 
