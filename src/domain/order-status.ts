@@ -16,7 +16,8 @@ export const ORDER_STATUS = {
 export type OrderStatus = (typeof ORDER_STATUS)[keyof typeof ORDER_STATUS];
 export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(ORDER_STATUS);
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set(['Filled', 'Cancelled', 'Rejected', 'Expired']);
+export const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ['Filled', 'Cancelled', 'Rejected', 'Expired'];
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(TERMINAL_ORDER_STATUSES);
 
 /** No further venue activity is expected (late fills and acks can still land; see the transition table). */
 export function isTerminal(status: OrderStatus): boolean {

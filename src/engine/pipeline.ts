@@ -1,7 +1,7 @@
 // The intent pipeline: a proposal (from a strategy tick or an operator) becomes an intent row, a stored
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
-import { writeProposal } from '../db/repos/proposals.js';
+import { ExposureChanged, writeProposal } from '../db/repos/proposals.js';
 import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import { makeIntentId } from '../domain/ids.js';
@@ -9,7 +9,8 @@ import { roundPrice, type Instrument } from '../domain/instrument.js';
 import { evaluateRisk } from '../risk/evaluate.js';
 import { limitsFromConfig } from '../risk/limits.js';
 import type { PortfolioView } from '../portfolio/index.js';
-import type { CheckRecord, MarketView, OrderProposal, RiskDecision } from '../risk/types.js';
+import type { CheckRecord, InFlightOrder, MarketView, OrderProposal, RiskDecision } from '../risk/types.js';
+import type { InFlightRow } from '../db/repos/account-state.js';
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
@@ -101,6 +102,19 @@ export async function loadProposalContext(
   return { market: m, inputs, overrides: inputs.overrides, state: inputs.tradingState };
 }
 
+/** Approved orders on the way, as risk counts them; an intent being judged again is not its own rival. */
+function inFlightOrders(rows: readonly InFlightRow[], selfIntentId?: number): InFlightOrder[] {
+  return rows
+    .filter((r) => r.intentId !== selfIntentId && (r.side === 'Buy' || r.side === 'Sell'))
+    .map((r) => ({
+      category: r.category as Instrument['category'],
+      symbol: r.symbol,
+      side: r.side as InFlightOrder['side'],
+      qty: r.qty,
+      price: r.price,
+    }));
+}
+
 /**
  * Risk's verdict on a proposal in a context: the portfolio valued at the market's mark (and, for the
  * entry leg of a reversal, as if the position were already flat), then every check.
@@ -112,6 +126,7 @@ export async function judgeProposal(
   ctx: ProposalContext,
   now: number,
   exclude?: { symbol: string; category: Instrument['category'] },
+  selfIntentId?: number,
 ): Promise<{ decision: RiskDecision; portfolio: PortfolioView }> {
   const { market } = ctx;
   const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
@@ -124,6 +139,7 @@ export async function judgeProposal(
     limits: limitsFromConfig(deps.config.risk, ctx.overrides),
     tradingState: ctx.state.state,
     now,
+    inFlight: inFlightOrders(ctx.inputs.inFlight, selfIntentId),
   });
   return { decision, portfolio };
 }
@@ -148,7 +164,35 @@ export async function proposeIntent(
       message: `${proposal.symbol} (${proposal.category}) is not listed on the exchange`,
     };
   }
-  const pctx = ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
+  let pctx = ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await decideAndWrite(deps, proposal, meta, pctx, instrument, now);
+    } catch (e) {
+      if (!(e instanceof ExposureChanged) || attempt >= MAX_DECISION_ATTEMPTS) throw e;
+      // Another order that adds exposure was written since this context was read: decide again with it.
+      pctx = {
+        ...pctx,
+        ...(await loadProposalContext(deps, proposal.category, proposal.symbol, { market: pctx.market })),
+      };
+    }
+  }
+}
+
+/**
+ * Each retry follows another decision's write, so the account as a whole always makes progress; the
+ * bound only stops a proposal from spinning through a burst (its job retries it later).
+ */
+const MAX_DECISION_ATTEMPTS = 25;
+
+async function decideAndWrite(
+  deps: EngineDeps,
+  proposal: OrderProposal,
+  meta: IntentMeta,
+  pctx: ProposalContext,
+  instrument: Instrument,
+  now: number,
+): Promise<PipelineResult> {
   const { market } = pctx;
   // The entry leg of a reversal is judged as if the exit had already flattened the position.
   const { decision, portfolio } = await judgeProposal(
@@ -218,6 +262,8 @@ export async function proposeIntent(
       ? { requiredVotes: route.votes, refPrice: decision.price, expiresAt: new Date(expiresAt) }
       : undefined,
     submit,
+    // Only what can add exposure competes for the limits; a denial or a reduction is safe on any view.
+    decision.approved && !proposal.reduceOnly ? { exposureVersion: pctx.inputs.exposureVersion } : undefined,
   );
   if (!written) return { kind: 'duplicate' };
   const { intent } = written;

@@ -38,7 +38,15 @@ export async function repriceIfMoved(
     reduceOnly: intent.reduceOnly,
     source: intent.source as OrderProposal['source'],
   };
-  const { decision: d } = await judgeProposal(deps, proposal, instrument, ctx, deps.clock.now());
+  const { decision: d } = await judgeProposal(
+    deps,
+    proposal,
+    instrument,
+    ctx,
+    deps.clock.now(),
+    undefined,
+    intent.id,
+  );
   const note = `re-priced after approval: the price moved ${moved.toFixed(2)}% (from ${refPrice.toFixed()} to ${market.lastPrice.toFixed()})`;
   await deps.db.transaction(async (tx) => {
     await insertRiskDecision(tx, {

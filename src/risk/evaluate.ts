@@ -9,6 +9,7 @@ import type {
   CheckInputs,
   CheckRecord,
   Denial,
+  InFlightOrder,
   MarketView,
   OrderProposal,
   RiskDecision,
@@ -24,6 +25,8 @@ export interface RiskInput {
   readonly limits: RiskLimits;
   readonly tradingState: TradingState;
   readonly now: number;
+  /** Approved orders still on the way (none in a backtest, where orders fill at once). */
+  readonly inFlight?: readonly InFlightOrder[];
 }
 
 function runCheck(check: RiskCheck, ctx: CheckContext): CheckRecord {
@@ -60,7 +63,9 @@ export function evaluateRisk(input: RiskInput): RiskDecision {
   const sized = priced.ok ? desiredQty(proposal, instrument, priced.price, portfolio, market) : priced;
   const price = priced.ok ? priced.price : null;
   const order =
-    priced.ok && sized.ok ? prepareOrder(proposal, instrument, priced.price, sized, portfolio, market) : null;
+    priced.ok && sized.ok
+      ? prepareOrder(proposal, instrument, priced.price, sized, portfolio, market, input.inFlight ?? [])
+      : null;
   const ctx: CheckContext = { ...input, price, order };
 
   const sizing: CheckRecord = sized.ok

@@ -7,7 +7,7 @@ import type { PortfolioView } from '../portfolio/types.js';
 import { fmt } from './format.js';
 import { projectOrder, type Projection } from './projection.js';
 import { sizeBySpec, type SizeResult } from './sizing.js';
-import type { MarketView, OrderProposal } from './types.js';
+import type { InFlightOrder, MarketView, OrderProposal } from './types.js';
 
 export interface PreparedOrder {
   readonly price: Decimal;
@@ -109,6 +109,7 @@ export function prepareOrder(
   sized: { qty: Decimal; basis: string },
   view: PortfolioView,
   market: MarketView,
+  inFlight: readonly InFlightOrder[] = [],
 ): PreparedOrder {
   const qty = sized.qty.gt(ZERO) ? roundQtyDown(inst, sized.qty) : ZERO;
   return {
@@ -117,6 +118,6 @@ export function prepareOrder(
     qty,
     notional: qty.mul(price),
     basis: sized.basis,
-    projection: projectOrder(view, inst, proposal.side, qty, price, market),
+    projection: projectOrder(view, inst, proposal.side, qty, price, market, inFlight),
   };
 }

@@ -57,6 +57,19 @@ export interface OrderProposal {
   readonly source: ProposalSource;
 }
 
+/**
+ * An approved order that has not filled yet and could add exposure (not reduce-only): what is left of it,
+ * at the price risk approved it at. Exposure limits count it as if it filled, so orders decided while
+ * others are on the way cannot together pass a limit that each passes alone.
+ */
+export interface InFlightOrder {
+  readonly category: Category;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: Decimal;
+  readonly price: Decimal;
+}
+
 /** The latest market data for the proposal's symbol. */
 export interface MarketView {
   readonly lastPrice: Decimal;

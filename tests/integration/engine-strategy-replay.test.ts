@@ -12,6 +12,8 @@ import { listFills, listPositions } from '../../src/db/repos/positions.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
 import { dropPrefix, testPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { Decimal } from '../../src/domain/decimal.js';
+import { intents } from '../../src/db/schema/index.js';
+import { getStrategyInstance } from '../../src/db/repos/strategies.js';
 
 const BARS = 160;
 
@@ -71,9 +73,17 @@ describe('a strategy on replayed data, end to end', () => {
   });
 
   it('trades, and the database agrees with the exchange to the last decimal', async () => {
+    // One bar at a time, each once the previous bar's tick is done: on a real exchange a bar lasts a
+    // minute, far longer than its tick, so every close is seen (a loaded test machine must not skip bars).
     for (let i = 0; i < BARS; i++) {
       sim.market.advance(60_000);
-      await new Promise((r) => setTimeout(r, 25));
+      const closed = Math.floor(sim.market.time() / 60_000) * 60_000 - 60_000;
+      const until = Date.now() + 5_000;
+      while (Date.now() < until) {
+        const inst = await getStrategyInstance(rt.deps.db, 'btc-sma');
+        if ((inst?.lastCandleTime ?? 0) >= closed) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
     // Let the last jobs drain.
     const deadline = Date.now() + 20_000;
@@ -91,7 +101,12 @@ describe('a strategy on replayed data, end to end', () => {
 
     const venue = sim.state.executions().filter((e) => e.execType === 'Trade');
     const ours = (await listFills(rt.deps.db)).filter((f) => f.execType === 'Trade');
-    expect(venue.length).toBeGreaterThanOrEqual(4);
+    // On failure, say what the strategy's intents became (denied? never written?), not just "0 ≥ 4".
+    const story = await rt.deps.db.select().from(intents);
+    expect(
+      venue.length,
+      JSON.stringify(story.map((i) => [i.leg, i.side, i.status, i.reason])),
+    ).toBeGreaterThanOrEqual(4);
     expect(ours.map((f) => f.execId).sort()).toEqual(venue.map((e) => e.execId).sort());
     for (const f of ours) {
       const v = venue.find((e) => e.execId === f.execId);

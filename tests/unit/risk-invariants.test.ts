@@ -13,7 +13,7 @@ import type { PortfolioView } from '../../src/portfolio/types.js';
 import { buildPortfolioView, positionOf } from '../../src/portfolio/view.js';
 import { evaluateRisk } from '../../src/risk/evaluate.js';
 import { limitsFromConfig } from '../../src/risk/limits.js';
-import type { OrderProposal, RiskLimits } from '../../src/risk/types.js';
+import type { InFlightOrder, OrderProposal, RiskLimits } from '../../src/risk/types.js';
 
 const T0 = Date.UTC(2024, 0, 5, 12, 0, 0);
 
@@ -265,5 +265,89 @@ describe('property: approved orders never break a limit', () => {
     // The property is only worth something if both kinds of order were approved many times.
     expect(seen.entries).toBeGreaterThan(100);
     expect(seen.reductions).toBeGreaterThan(50);
+  });
+});
+
+/** The largest a position can become if the orders on the way fill: all the buys, or all the sells. */
+function worstNotional(size: Decimal, orders: readonly InFlightOrder[], mark: Decimal): Decimal {
+  const buy = orders.filter((o) => o.side === 'Buy').reduce((s, o) => s.plus(o.qty), ZERO);
+  const sell = orders.filter((o) => o.side === 'Sell').reduce((s, o) => s.plus(o.qty), ZERO);
+  const price = orders.reduce((p, o) => (o.price.gt(p) ? o.price : p), mark);
+  const worst = size.plus(buy).abs().gt(size.minus(sell).abs())
+    ? size.plus(buy).abs()
+    : size.minus(sell).abs();
+  return worst.mul(price);
+}
+
+describe('property: orders approved while others are on the way never break a limit together', () => {
+  it('holds whichever of the orders on the way fill', () => {
+    let approvedWhileOthersPending = 0;
+    fc.assert(
+      fc.property(
+        accountArb,
+        limitsArb,
+        fc.array(intentArb, { minLength: 2, maxLength: 8 }),
+        (generated, limits, draws) => {
+          const view = viewOf(generated);
+          const inFlight: InFlightOrder[] = [];
+          for (const it of draws) {
+            const { inst } = INSTRUMENTS[it.which] ?? INSTRUMENTS[0];
+            const mark = generated.marks.get(inst.symbol) ?? ZERO;
+            const proposal: OrderProposal = {
+              symbol: inst.symbol,
+              category: inst.category,
+              side: it.side,
+              orderType: it.orderType,
+              reduceOnly: false,
+              source: 'strategy',
+              ...sizeFor(it.size, inst, view, limits),
+              ...(it.orderType === 'Limit' ? { limitPrice: mark.mul(d(10_000 + it.limitBps, 4)) } : {}),
+            };
+            const decision = evaluateRisk({
+              proposal,
+              instrument: inst,
+              portfolio: view,
+              market: { lastPrice: mark.mul(d(10_000 + it.lastBps, 4)), markPrice: mark, dataTs: T0 },
+              limits,
+              tradingState: 'ACTIVE',
+              now: T0,
+              inFlight,
+            });
+            if (!decision.approved) continue;
+            const held = positionOf(view, inst.symbol, inst.category)?.size ?? ZERO;
+            const after = held.plus(signedQty(it.side, decision.qty));
+            // An order that only shrinks the position is allowed past the limits, and is not on the way.
+            if (!held.isZero() && after.abs().lte(held.abs()) && after.isPositive() === held.isPositive())
+              continue;
+            if (inFlight.length > 0) approvedWhileOthersPending += 1;
+            inFlight.push({
+              category: inst.category,
+              symbol: inst.symbol,
+              side: it.side,
+              qty: decision.qty,
+              price: decision.price,
+            });
+          }
+          // Nothing has filled yet; whatever does, in whichever direction, stays within the limits.
+          let gross = ZERO;
+          let open = 0;
+          for (const { inst } of INSTRUMENTS) {
+            const mark = generated.marks.get(inst.symbol) ?? ZERO;
+            const size = positionOf(view, inst.symbol, inst.category)?.size ?? ZERO;
+            const mine = inFlight.filter((o) => o.symbol === inst.symbol);
+            const worst = worstNotional(size, mine, mark);
+            gross = gross.plus(worst);
+            if (!worst.isZero()) open += 1;
+            if (mine.length > 0) expect(worst.lte(limits.maxNotionalPerSymbol)).toBe(true);
+          }
+          if (inFlight.length > 0) {
+            expect(gross.lte(limits.maxGrossExposure)).toBe(true);
+            expect(open).toBeLessThanOrEqual(Math.max(limits.maxOpenPositions, view.openPositionCount));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(approvedWhileOthersPending).toBeGreaterThan(100);
   });
 });

@@ -6,6 +6,7 @@ import { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { recentResultsFilter, type TradeResult } from './trade-results.js';
+import { TERMINAL_ORDER_STATUSES_SQL } from '../schema/index.js';
 import { TRADING_STATES, type TradingStateName, type TradingStateRow } from './trading-state.js';
 
 export interface OpenPosition {
@@ -21,8 +22,21 @@ export interface BalanceState {
   readonly available: Decimal;
 }
 
+/** What is left of an approved order that could add exposure, at the price it was approved at. */
+export interface InFlightRow {
+  readonly intentId: number;
+  readonly category: string;
+  readonly symbol: string;
+  readonly side: string;
+  readonly qty: Decimal;
+  readonly price: Decimal;
+}
+
 export interface AccountState {
   readonly positions: readonly OpenPosition[];
+  readonly inFlight: readonly InFlightRow[];
+  /** The exposure clock as read with the rest: a decision that adds exposure is written only if it still holds. */
+  readonly exposureVersion: number;
   readonly balances: readonly BalanceState[];
   readonly trades: readonly TradeResult[];
   readonly peakEquity: Decimal | null;
@@ -32,9 +46,18 @@ export interface AccountState {
 
 interface Raw {
   positions: { category: string; symbol: string; size: string; avg_entry: string }[];
+  in_flight: {
+    intent_id: number;
+    category: string;
+    symbol: string;
+    side: string;
+    qty: string;
+    price: string;
+  }[];
   balances: { coin: string; wallet_balance: string; available: string }[];
   trades: { symbol: string; closed_at: string | number; pnl: string }[];
   peak: string | null;
+  exposure_version: string | number | null;
   overrides: { key: string; value: string }[];
   state: { state: string; reason: string | null; changed_by: string | null; changed_at: string } | null;
 }
@@ -49,12 +72,24 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
     (select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,
         'size', size::text, 'avg_entry', avg_entry::text) order by symbol), '[]'::json)
       from positions where size <> 0) as positions,
+    (select coalesce(json_agg(json_build_object('intent_id', i.id, 'category', i.category, 'symbol', i.symbol, 'side', i.side,
+        'qty', (i.qty - coalesce(o.cum_qty, 0))::text, 'price', coalesce(d.price, i.limit_price)::text)), '[]'::json)
+      from intents i
+      left join lateral (select status, cum_qty from orders where intent_id = i.id order by id desc limit 1) o
+        on true
+      left join lateral (select price from risk_decisions where intent_id = i.id and outcome = 'approved'
+        order by id desc limit 1) d on true
+      where i.status in ('approved', 'awaiting-approval', 'submitted') and not i.reduce_only
+        and i.qty is not null and coalesce(d.price, i.limit_price) is not null
+        and (o.status is null or o.status not in ${TERMINAL_ORDER_STATUSES_SQL})
+        and i.qty > coalesce(o.cum_qty, 0)) as in_flight,
     (select coalesce(json_agg(json_build_object('coin', coin, 'wallet_balance', wallet_balance::text,
         'available', available::text) order by coin), '[]'::json) from balances) as balances,
     (select coalesce(json_agg(json_build_object('symbol', symbol, 'closed_at', exec_time,
         'pnl', trade_pnl::text) order by exec_time, id), '[]'::json)
       from fills where ${recentResultsFilter(dayStart, now)}) as trades,
     (select equity::text from equity_snapshots order by equity desc limit 1) as peak,
+    (select version from exposure_clock where id = 1) as exposure_version,
     (select coalesce(json_agg(json_build_object('key', key, 'value', value)), '[]'::json)
       from risk_settings) as overrides,
     (select json_build_object('state', state, 'reason', reason, 'changed_by', changed_by,
@@ -68,6 +103,14 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
       size: new Decimal(p.size),
       avgEntry: new Decimal(p.avg_entry),
     })),
+    inFlight: r.in_flight.map((o) => ({
+      intentId: Number(o.intent_id),
+      category: o.category,
+      symbol: o.symbol,
+      side: o.side,
+      qty: new Decimal(o.qty),
+      price: new Decimal(o.price),
+    })),
     balances: r.balances.map((b) => ({
       coin: b.coin,
       walletBalance: new Decimal(b.wallet_balance),
@@ -79,6 +122,7 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
       pnl: new Decimal(t.pnl),
     })),
     peakEquity: r.peak === null ? null : new Decimal(r.peak),
+    exposureVersion: Number(r.exposure_version ?? 0),
     overrides: Object.fromEntries(r.overrides.map((o) => [o.key, o.value])),
     tradingState: r.state
       ? {

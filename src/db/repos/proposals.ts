@@ -6,6 +6,7 @@ import { rows } from '../rows.js';
 import type { Decimal } from '../../domain/decimal.js';
 import {
   approvals,
+  exposureClock,
   idempotencyKeys,
   intents,
   orderEvents,
@@ -43,6 +44,25 @@ export interface WrittenProposal {
   readonly order: OrderRow | null;
 }
 
+/**
+ * The account changed since the decision read it (another order that adds exposure was written): the
+ * proposal was not written and must be decided again on a fresh read.
+ */
+export class ExposureChanged extends Error {
+  constructor() {
+    super('the account changed while the proposal was being decided');
+  }
+}
+
+/** Postgres's not-null violation on intents.ref: how the statement below refuses a stale decision. */
+function isStaleRefusal(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    const code = (c as { code?: unknown }).code;
+    if (code === '23502' && c.message.includes('"ref"')) return true;
+  }
+  return false;
+}
+
 const money = (x: Decimal | null | undefined) => (x ? x.toFixed() : null);
 
 /** The order, its two events and the submit's key, for the intent `i` when the gate `g` is open. */
@@ -77,6 +97,7 @@ export async function writeProposal(
   d: NewRiskDecision,
   approval?: NewApproval,
   submit?: SubmitNow,
+  guard?: { exposureVersion: number },
 ): Promise<WrittenProposal | null> {
   const gate = submit
     ? sql`coalesce((select state from ${tradingState} limit 1), 'ACTIVE') in (${sql.join(
@@ -84,11 +105,22 @@ export async function writeProposal(
         sql`, `,
       )})`
     : sql`false`;
+  // With a guard, the intent's ref is null (which the column refuses, failing the whole statement) unless
+  // the exposure clock still held the version the decision read and this statement moved it on.
+  const guarded = guard ? { ref: sql`(select ${intent.ref}::text from v)` } : {};
   const values = submit
-    ? { ...intent, status: sql`case when (select ok from g) then 'submitted' else 'approved' end` }
-    : intent;
+    ? {
+        ...intent,
+        ...guarded,
+        status: sql`case when (select ok from g) then 'submitted' else 'approved' end`,
+      }
+    : { ...intent, ...guarded };
+  const clock = guard
+    ? sql`v as (update ${exposureClock} set version = version + 1
+        where id = 1 and version = ${guard.exposureVersion} returning version),`
+    : sql``;
   const insert = db.insert(intents).values(values).onConflictDoNothing().returning({ id: intents.id });
-  const res = await db.execute(sql`with g as (select ${gate} as ok),
+  const statement = sql`with ${clock} g as (select ${gate} as ok),
     i as (${insert.getSQL()}),
     d as (insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
       select id, ${d.outcome}, ${money(d.qty)}::numeric, ${money(d.price)}::numeric,
@@ -99,7 +131,14 @@ export async function writeProposal(
         ${approval?.expiresAt.toISOString() ?? null}::timestamptz from i where ${approval !== undefined}
       returning id)${submit ? orderParts(submit) : sql``}
     select (select id from i)::text as id, (select id from a)::text as approval_id,
-      ${submit ? sql`(select id from o)::text` : sql`null::text`} as order_id`);
+      ${submit ? sql`(select id from o)::text` : sql`null::text`} as order_id`;
+  let res;
+  try {
+    res = await db.execute(statement);
+  } catch (e) {
+    if (guard && isStaleRefusal(e)) throw new ExposureChanged();
+    throw e;
+  }
   const r = rows<{ id: string | null; approval_id: string | null; order_id: string | null }>(res)[0];
   if (!r?.id) return null;
   const id = Number(r.id);

@@ -36,6 +36,20 @@ export const tradingState = pgTable(
   (t) => [check('trading_state_singleton', sql`${t.id} = 1`)],
 );
 
+/**
+ * Bumped by every approved order that can add exposure, in the statement that writes it, and only if it
+ * still holds the value the decision read: two decisions made on the same view of the account cannot
+ * both pass a limit that only one of them fits (the second is decided again with the first counted).
+ */
+export const exposureClock = pgTable(
+  'exposure_clock',
+  {
+    id: integer('id').primaryKey().default(1),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('exposure_clock_singleton', sql`${t.id} = 1`)],
+);
+
 export const riskSettings = pgTable('risk_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

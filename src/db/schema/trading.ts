@@ -14,6 +14,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { Decimal } from '../../domain/decimal.js';
+import { TERMINAL_ORDER_STATUSES } from '../../domain/order-status.js';
 import { money, type PositionSnapshot } from './types.js';
 import { strategyInstances } from './market.js';
 
@@ -27,6 +28,11 @@ export const UNFINISHED_INTENT_STATUSES = [
 /** The same list as literal SQL: a partial index's predicate only matches literals, never parameters. */
 export const UNFINISHED_INTENT_STATUSES_SQL = sql.raw(
   `(${UNFINISHED_INTENT_STATUSES.map((s) => `'${s}'`).join(', ')})`,
+);
+
+/** Order statuses after which nothing more fills, as literal SQL. */
+export const TERMINAL_ORDER_STATUSES_SQL = sql.raw(
+  `(${TERMINAL_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`,
 );
 
 export const intents = pgTable(
