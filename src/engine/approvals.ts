@@ -6,9 +6,11 @@ import {
   getApproval,
   insertVote,
   lockApproval,
+  lockWaitingOfInstance,
   votesFor,
 } from '../db/repos/approvals.js';
 import { getIntent, lockIntent, transitionIntent } from '../db/repos/intents.js';
+import { ZERO, type Decimal } from '../domain/decimal.js';
 import { repriceIfMoved } from './reprice.js';
 import type { EngineDeps } from './deps.js';
 import { metrics } from '../platform/metrics.js';
@@ -138,4 +140,39 @@ export async function expireApprovals(deps: EngineDeps): Promise<number> {
     });
   }
   return expired.length;
+}
+
+/**
+ * Withdraw a strategy instance's entries still waiting for approval: the strategy has signalled again
+ * (an exit, or the other side), so approving the old entry now would trade against it. The approvals
+ * expire, the operators' messages are updated, and the signed quantity withdrawn is returned.
+ */
+export async function withdrawWaitingEntries(
+  deps: EngineDeps,
+  instanceId: string,
+  why: string,
+): Promise<Decimal> {
+  const by = `strategy:${instanceId}`;
+  const withdrawn = await deps.db.transaction(async (tx) => {
+    const out: { approvalId: number; intentId: number; signed: Decimal }[] = [];
+    for (const w of await lockWaitingOfInstance(tx, instanceId)) {
+      if (!(await decideApproval(tx, w.approvalId, 'expired', by))) continue;
+      await transitionIntent(tx, w.intentId, ['awaiting-approval'], 'expired', {
+        reason: `withdrawn: ${why}`,
+      });
+      out.push({ ...w, signed: (w.qty ?? ZERO).mul(w.side === 'Buy' ? 1 : -1) });
+    }
+    return out;
+  });
+  for (const w of withdrawn) {
+    metrics.approval('expired');
+    await deps.notifier.notify({
+      kind: 'approval-decided',
+      approvalId: w.approvalId,
+      intentId: w.intentId,
+      outcome: 'expired',
+      by,
+    });
+  }
+  return withdrawn.reduce((s, w) => s.plus(w.signed), ZERO);
 }

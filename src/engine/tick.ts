@@ -1,10 +1,12 @@
 // One strategy tick: fetch the closed candles, rebuild the strategy's state from them, and turn its
 // decision at the newest closed candle into intents (an exit leg, an entry leg, or both for a reversal).
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
+import type { Decimal } from '../domain/decimal.js';
 import { upsertCandles } from '../db/repos/candles.js';
 import { advanceCandle, getStrategyInstance, type StrategyInstanceRow } from '../db/repos/strategies.js';
 import { leaseAndRead, releaseTickLease } from '../db/repos/tick-leases.js';
 import type { InstanceHolding } from '../db/repos/intents.js';
+import { withdrawWaitingEntries } from './approvals.js';
 import type { Category } from '../domain/instrument.js';
 import { oppositeSide, type Side } from '../domain/side.js';
 import type { Candle } from '../exchange/port.js';
@@ -192,7 +194,8 @@ async function actOnCandle(
   // The strategy's own position is read fresh, plus what its unfinished orders will add once they fill:
   // acting on the filled size alone would enter again while the last entry is still on its way.
   const shared = await sharedPortfolioView(deps);
-  const size = holding.held.plus(holding.pending);
+  // An entry waiting for approval counts as held: the strategy must not ask again every bar while it waits.
+  let size = holding.held.plus(holding.pending).plus(holding.awaiting);
   const view = {
     side: size.isZero() ? ('flat' as const) : size.isPositive() ? ('long' as const) : ('short' as const),
     size,
@@ -212,9 +215,25 @@ async function actOnCandle(
   };
   if (signal) {
     const enterSide: Side | null = signal.enter === 'long' ? 'Buy' : signal.enter === 'short' ? 'Sell' : null;
-    const holdingSide: Side | null = size.isZero() ? null : size.isPositive() ? 'Buy' : 'Sell';
-    const exit =
-      holdingSide !== null && (signal.exit === true || (enterSide !== null && enterSide !== holdingSide));
+    const sideOf = (q: Decimal): Side | null => (q.isZero() ? null : q.isPositive() ? 'Buy' : 'Sell');
+    const turns = (s: Side | null) =>
+      s !== null && (signal.exit === true || (enterSide !== null && enterSide !== s));
+    let holdingSide = sideOf(size);
+    if (
+      !holding.awaiting.isZero() &&
+      (turns(holdingSide) || (enterSide !== null && enterSide !== holdingSide))
+    ) {
+      // The strategy turned while its last entry still waits for approval: approving that entry now
+      // would trade against the signal, so it is withdrawn, and only what is filled or on its way is closed.
+      const withdrawn = await withdrawWaitingEntries(
+        deps,
+        inst.id,
+        `${inst.id} signalled ${signal.enter ?? 'exit'} at the candle of ${new Date(last.start).toISOString()}`,
+      );
+      size = size.minus(withdrawn);
+      holdingSide = sideOf(size);
+    }
+    const exit = turns(holdingSide);
     // One read of the market and the account for both legs of a reversal: they are decided at one instant.
     const acts = (exit && holdingSide !== null) || (enterSide !== null && enterSide !== holdingSide);
     const pctx = acts

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
-import { approvals, approvalVotes } from '../schema/index.js';
+import { approvals, approvalVotes, intents } from '../schema/index.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type ApprovalVoteRow = typeof approvalVotes.$inferSelect;
@@ -90,4 +90,24 @@ export async function addApprovalMessage(
     .update(approvals)
     .set({ messages: sql`${approvals.messages} || ${JSON.stringify([m])}::jsonb` })
     .where(eq(approvals.id, id));
+}
+
+/** An instance's entries still waiting for approval, their approval rows locked. */
+export async function lockWaitingOfInstance(
+  tx: Db,
+  instanceId: string,
+): Promise<{ approvalId: number; intentId: number; side: string; qty: Decimal | null }[]> {
+  return tx
+    .select({ approvalId: approvals.id, intentId: intents.id, side: intents.side, qty: intents.qty })
+    .from(approvals)
+    .innerJoin(intents, eq(intents.id, approvals.intentId))
+    .where(
+      and(
+        eq(intents.strategyInstanceId, instanceId),
+        eq(intents.status, 'awaiting-approval'),
+        eq(approvals.status, 'pending'),
+      ),
+    )
+    .orderBy(asc(approvals.id))
+    .for('update');
 }

@@ -87,11 +87,15 @@ export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]>
 
 /**
  * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
- * intents (the filled part of a submitted order is already in the position).
+ * intents (the filled part of a submitted order is already in the position), split into what is on its
+ * way and what still waits for a human's approval. One subquery, as JSON text: `{"onWay","awaiting"}`.
  */
 function pendingSql(instanceId: string) {
-  return sql`select coalesce(sum(case when i.side = 'Buy' then 1 else -1 end
-      * greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)), 0)
+  const left = sql`case when i.side = 'Buy' then 1 else -1 end
+      * greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)`;
+  return sql`select json_build_object(
+      'onWay', coalesce(sum(${left}) filter (where i.status <> 'awaiting-approval'), 0)::text,
+      'awaiting', coalesce(sum(${left}) filter (where i.status = 'awaiting-approval'), 0)::text)::text
     from ${intents} i left join ${orders} o on o.intent_id = i.id
     where i.strategy_instance_id = ${instanceId} and i.status in ${UNFINISHED_INTENT_STATUSES_SQL}`;
 }
@@ -101,8 +105,10 @@ export interface InstanceHolding {
   readonly held: Decimal;
   /** Its average entry; null when flat. */
   readonly avgEntry: Decimal | null;
-  /** Signed quantity still on its way (see pendingQtyForInstance). */
+  /** Signed quantity approved and on its way to the exchange, not filled yet. */
   readonly pending: Decimal;
+  /** Signed quantity of entries still waiting for an operator's approval. */
+  readonly awaiting: Decimal;
 }
 
 /** The columns of an InstanceHolding, for a query that has the instance's category and symbol. */
@@ -111,15 +117,17 @@ export function holdingColumns(instanceId: string, category: SQL | string, symbo
   return {
     held: sql<string | null>`(select size::text from ${positions} where ${where})`,
     avg: sql<string | null>`(select avg_entry::text from ${positions} where ${where})`,
-    pending: sql<string>`(${pendingSql(instanceId)})::text`,
+    pending: sql<string>`(${pendingSql(instanceId)})`,
   };
 }
 
 export function toHolding(r: { held: string | null; avg: string | null; pending: string } | undefined) {
   const held = new Decimal(r?.held ?? '0');
+  const p = r?.pending ? (JSON.parse(r.pending) as { onWay?: string; awaiting?: string }) : {};
   return {
     held,
     avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
-    pending: new Decimal(r?.pending ?? '0'),
+    pending: new Decimal(p.onWay ?? '0'),
+    awaiting: new Decimal(p.awaiting ?? '0'),
   } satisfies InstanceHolding;
 }

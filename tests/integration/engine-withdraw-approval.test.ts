@@ -1,0 +1,84 @@
+// A strategy that turns while its last entry still waits for an operator: the waiting entry is withdrawn
+// (approving it now would trade against the signal) and no exit is sent for a position that never opened.
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
+import { approvals, intents } from '../../src/db/schema/index.js';
+import { processTick } from '../../src/engine/tick.js';
+import { parseConfig } from '../../src/platform/config.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+
+describe('an entry waiting for approval when the strategy turns', () => {
+  let t: TestEngine;
+  const bar = (close: number) => {
+    const c = String(close);
+    t.sim.market.pushCandle('BTCUSDT', { open: c, high: c, low: c, close: c, volume: '1' });
+    t.sim.market.advance(1); // the bar is closed once its minute is over
+  };
+  const ofInstance = () =>
+    t.deps.db.select().from(intents).where(eq(intents.strategyInstanceId, 'turner')).orderBy(intents.id);
+
+  beforeAll(async () => {
+    // One clock for all: the simulator's server and the engine both read market time, moved by the bars.
+    let market: TestEngine['sim']['market'] | undefined;
+    t = await startTestEngine({
+      inlineSubmit: false,
+      sim: { now: () => market?.time() ?? Date.now() },
+      config: {
+        approvals: { mode: 'manual' },
+        strategies: [
+          {
+            id: 'turner',
+            strategy: 'sma-cross',
+            symbol: 'BTCUSDT',
+            category: 'linear',
+            interval: '1',
+            params: { fast: 2, slow: 4 },
+            sizing: { mode: 'fixed-notional', notional: '500' },
+          },
+        ],
+      },
+    });
+    market = t.sim.market;
+    t.deps.clock = { now: () => t.sim.market.time() };
+    await syncStrategyInstances(t.deps.db, t.deps.config.strategies);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('withdraws the waiting short when SMA(2) crosses back above SMA(4), then asks for the long', async () => {
+    for (const close of [50_000, 50_000, 50_000, 50_000, 50_100, 50_200, 50_300, 50_400]) bar(close);
+    bar(49_000); // SMA(2) 49,700 < SMA(4) 49,975: crosses below
+    const first = await processTick(t.deps, 'turner');
+    expect(first.kind).toBe('acted');
+    const [short] = await ofInstance();
+    expect([short?.leg, short?.side, short?.status, short?.reason]).toEqual(["entry", "Sell", "awaiting-approval", null]);
+
+    bar(52_000); // SMA(2) 50,500 > SMA(4) 50,225: crosses above
+    const second = await processTick(t.deps, 'turner');
+    expect(second.kind).toBe('acted');
+    const all = await ofInstance();
+    // No exit leg: nothing was ever filled, so there is nothing to close (and no denial to alarm anyone).
+    expect(all.map((i) => [i.leg, i.side, i.status])).toEqual([
+      ['entry', 'Sell', 'expired'],
+      ['entry', 'Buy', 'awaiting-approval'],
+    ]);
+    expect(all[0]?.reason).toMatch(/^withdrawn: turner signalled long/);
+    const [old] = await t.deps.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.intentId, short?.id ?? -1)));
+    expect([old?.status, old?.decidedBy]).toEqual(['expired', 'strategy:turner']);
+    // The operators' copies of the old request are updated through the usual approval-decided alert.
+    expect(t.notifier.sent).toContainEqual(
+      expect.objectContaining({
+        kind: 'approval-decided',
+        intentId: short?.id,
+        outcome: 'expired',
+        by: 'strategy:turner',
+      }),
+    );
+    expect(t.notifier.sent.filter((e) => e.kind === 'risk-denial')).toEqual([]);
+  });
+});
