@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { approvals, intents } from '../../src/db/schema/index.js';
 import { processTick } from '../../src/engine/tick.js';
-import { parseConfig } from '../../src/platform/config.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('an entry waiting for approval when the strategy turns', () => {
@@ -20,10 +19,10 @@ describe('an entry waiting for approval when the strategy turns', () => {
 
   beforeAll(async () => {
     // One clock for all: the simulator's server and the engine both read market time, moved by the bars.
-    let market: TestEngine['sim']['market'] | undefined;
+    const ref: { market?: TestEngine['sim']['market'] } = {};
     t = await startTestEngine({
       inlineSubmit: false,
-      sim: { now: () => market?.time() ?? Date.now() },
+      sim: { now: () => ref.market?.time() ?? Date.now() },
       config: {
         approvals: { mode: 'manual' },
         strategies: [
@@ -39,7 +38,7 @@ describe('an entry waiting for approval when the strategy turns', () => {
         ],
       },
     });
-    market = t.sim.market;
+    ref.market = t.sim.market;
     t.deps.clock = { now: () => t.sim.market.time() };
     await syncStrategyInstances(t.deps.db, t.deps.config.strategies);
   });
