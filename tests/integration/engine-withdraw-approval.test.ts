@@ -52,7 +52,12 @@ describe('an entry waiting for approval when the strategy turns', () => {
     const first = await processTick(t.deps, 'turner');
     expect(first.kind).toBe('acted');
     const [short] = await ofInstance();
-    expect([short?.leg, short?.side, short?.status, short?.reason]).toEqual(["entry", "Sell", "awaiting-approval", null]);
+    expect([short?.leg, short?.side, short?.status, short?.reason]).toEqual([
+      'entry',
+      'Sell',
+      'awaiting-approval',
+      null,
+    ]);
 
     bar(52_000); // SMA(2) 50,500 > SMA(4) 50,225: crosses above
     const second = await processTick(t.deps, 'turner');
