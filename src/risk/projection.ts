@@ -38,31 +38,49 @@ export function isReducing(before: Decimal, after: Decimal): boolean {
   return after.isZero() || (after.isPositive() === before.isPositive() && after.abs().lte(before.abs()));
 }
 
-/** Signed remaining quantities on the way per instrument: buys and sells (both positive). */
+/** What is on the way for one instrument: buys and sells (both positive), each at its highest price. */
 interface Pending {
   buy: Decimal;
   sell: Decimal;
-  price: Decimal;
+  buyPrice: Decimal;
+  sellPrice: Decimal;
 }
 
 function pendingByInstrument(inFlight: readonly InFlightOrder[]): Map<string, Pending> {
   const out = new Map<string, Pending>();
   for (const o of inFlight) {
     const k = `${o.category}:${o.symbol}`;
-    const p = out.get(k) ?? { buy: ZERO, sell: ZERO, price: o.price };
-    out.set(k, {
-      buy: o.side === 'Buy' ? p.buy.plus(o.qty) : p.buy,
-      sell: o.side === 'Sell' ? p.sell.plus(o.qty) : p.sell,
-      price: maxDec(p.price, o.price),
-    });
+    const p = out.get(k) ?? { buy: ZERO, sell: ZERO, buyPrice: ZERO, sellPrice: ZERO };
+    out.set(
+      k,
+      o.side === 'Buy'
+        ? { ...p, buy: p.buy.plus(o.qty), buyPrice: maxDec(p.buyPrice, o.price) }
+        : { ...p, sell: p.sell.plus(o.qty), sellPrice: maxDec(p.sellPrice, o.price) },
+    );
   }
   return out;
 }
 
-/** The largest the position can become if any of what is on the way fills: all the buys, or all the sells. */
-function worstSize(size: Decimal, p: Pending | undefined): Decimal {
-  if (!p) return size.abs();
-  return maxDec(size.plus(p.buy).abs(), size.minus(p.sell).abs());
+/**
+ * The largest notional the position can reach as what is on the way fills — all the buys, or all the
+ * sells (a direction with nothing on the way is no outcome) — each valued at the higher of `price` and
+ * the prices those orders were approved at. With `statusQuo`, nothing filling is an outcome too.
+ */
+function worstNotional(size: Decimal, p: Pending, price: Decimal, statusQuo: boolean): Decimal {
+  const outcomes = [
+    ...(statusQuo ? [size.abs().mul(price)] : []),
+    ...(p.buy.gt(ZERO) ? [size.plus(p.buy).abs().mul(maxDec(price, p.buyPrice))] : []),
+    ...(p.sell.gt(ZERO) ? [size.minus(p.sell).abs().mul(maxDec(price, p.sellPrice))] : []),
+  ];
+  return outcomes.reduce(maxDec, ZERO);
+}
+
+/** `p` with one more order on the way. */
+function plusOrder(p: Pending | undefined, side: Side, qty: Decimal, price: Decimal): Pending {
+  const base = p ?? { buy: ZERO, sell: ZERO, buyPrice: ZERO, sellPrice: ZERO };
+  return side === 'Buy'
+    ? { ...base, buy: base.buy.plus(qty), buyPrice: maxDec(base.buyPrice, price) }
+    : { ...base, sell: base.sell.plus(qty), sellPrice: maxDec(base.sellPrice, price) };
 }
 
 /**
@@ -88,8 +106,7 @@ export function projectOrder(
   const pending = pendingByInstrument(inFlight);
   const key = `${inst.category}:${inst.symbol}`;
   const own = pending.get(key);
-  // Orders on the way were approved at their own prices: the worst case is valued at the highest of them.
-  const valuationPrice = [...marks, ...(own ? [own.price] : [])].reduce(maxDec, price);
+  const valuationPrice = marks.reduce(maxDec, price);
   // What the other instruments' orders on the way add beyond their open positions.
   let othersExtra = ZERO;
   let symbolExtra = ZERO;
@@ -99,17 +116,17 @@ export function projectOrder(
     const [category, symbol] = k.split(':') as [Instrument['category'], string];
     const other = positionOf(view, symbol, category);
     const size = other?.size ?? ZERO;
-    // Its worst case at the highest of its mark and its orders' prices, in place of its open notional.
-    const extra = worstSize(size, p)
-      .mul(maxDec(other?.markPrice ?? p.price, p.price))
-      .minus(other?.notional ?? ZERO);
+    // Its worst case in place of its open notional (a position valued at its mark, as the view does).
+    const mark = other?.markPrice ?? ZERO;
+    const extra = worstNotional(size, p, mark, true).minus(other?.notional ?? ZERO);
     othersExtra = othersExtra.plus(extra);
     if (symbol === inst.symbol) symbolExtra = symbolExtra.plus(extra);
     if (size.isZero() && extra.gt(ZERO)) othersOpening += 1;
   }
   const instBefore = pos?.notional ?? ZERO;
-  const wcBefore = own ? worstSize(sizeBefore, own).mul(valuationPrice) : instBefore;
-  const instAfter = worstSize(sizeAfter, own).mul(valuationPrice);
+  // This order is one more on the way: the outcomes are its side's orders all filling, or the other's.
+  const wcBefore = own ? worstNotional(sizeBefore, own, valuationPrice, true) : instBefore;
+  const instAfter = worstNotional(sizeBefore, plusOrder(own, side, qty, price), valuationPrice, false);
   const symbolNotionalBefore = (view.symbolNotional.get(inst.symbol) ?? ZERO)
     .minus(instBefore)
     .plus(symbolExtra);
