@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { approvals, intents } from '../../src/db/schema/index.js';
 import { processTick } from '../../src/engine/tick.js';
+import { renderApproval } from '../../src/chat/core/approval-view.js';
+import { approvalDetail } from '../../src/db/repos/views.js';
+import { dec } from '../../src/domain/decimal.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('an entry waiting for approval when the strategy turns', () => {
@@ -84,5 +87,17 @@ describe('an entry waiting for approval when the strategy turns', () => {
       }),
     );
     expect(t.notifier.sent.filter((e) => e.kind === 'risk-denial')).toEqual([]);
+    // What the operators' message turns into: withdrawn, by whom and why — not "expired without votes".
+    const detail = await approvalDetail(t.deps.db, old?.id ?? -1);
+    if (!detail) throw new Error('no approval detail');
+    const ctx = { equity: null, positionSize: dec('0'), grossExposure: dec('0'), now: t.sim.market.time() };
+    const shown = renderApproval(detail, ctx);
+    expect(shown.title).toBe('Approval #1: SELL BTCUSDT: WITHDRAWN');
+    expect(shown.blocks.at(-1)).toEqual({
+      kind: 'note',
+      text: expect.stringMatching(
+        /^Withdrawn by turner at .+ UTC: the strategy signalled the other way before it was approved; not traded\.$/,
+      ),
+    });
   });
 });

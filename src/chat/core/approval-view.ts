@@ -126,16 +126,23 @@ export function renderApproval(d: ApprovalDetail, ctx: ApprovalContext): Reply {
         blocks: [...base.blocks, note(`Rejected by ${by}${decidedAt(d)}`)],
       };
     }
-    case 'expired':
+    case 'expired': {
+      // A strategy withdraws its own waiting entry when it turns (engine/approvals.ts) before anyone voted.
+      const strategy = approval.decidedBy?.startsWith('strategy:') ? approval.decidedBy.slice(9) : null;
       return {
         ...base,
-        title: `${base.title}: EXPIRED`,
+        title: `${base.title}: ${strategy ? 'WITHDRAWN' : 'EXPIRED'}`,
         tone: 'info',
         blocks: [
           ...base.blocks,
-          note(`Expired at ${fmtTime(approval.expiresAt.getTime())} UTC without enough votes; not traded.`),
+          note(
+            strategy
+              ? `Withdrawn by ${strategy}${decidedAt(d)}: the strategy signalled the other way before it was approved; not traded.`
+              : `Expired at ${fmtTime(approval.expiresAt.getTime())} UTC without enough votes; not traded.`,
+          ),
         ],
       };
+    }
   }
 }
 
