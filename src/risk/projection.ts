@@ -50,13 +50,7 @@ function pendingByInstrument(inFlight: readonly InFlightOrder[]): Map<string, Pe
   const out = new Map<string, Pending>();
   for (const o of inFlight) {
     const k = `${o.category}:${o.symbol}`;
-    const p = out.get(k) ?? { buy: ZERO, sell: ZERO, buyPrice: ZERO, sellPrice: ZERO };
-    out.set(
-      k,
-      o.side === 'Buy'
-        ? { ...p, buy: p.buy.plus(o.qty), buyPrice: maxDec(p.buyPrice, o.price) }
-        : { ...p, sell: p.sell.plus(o.qty), sellPrice: maxDec(p.sellPrice, o.price) },
-    );
+    out.set(k, plusOrder(out.get(k), o.side, o.qty, o.price));
   }
   return out;
 }

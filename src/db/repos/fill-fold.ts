@@ -55,31 +55,56 @@ export function toSnapshot(s: BookState): PositionSnapshot {
   };
 }
 
+/** The money columns of a stored position (a positions row, or a snapshot read back). */
+export interface StoredPosition {
+  readonly size: Decimal;
+  readonly avgEntry: Decimal;
+  readonly costBasis: Decimal;
+  readonly realizedPnl: Decimal;
+  readonly fees: Decimal;
+  readonly otherFees: Record<string, string>;
+  readonly funding: Decimal;
+  readonly fillCount: number;
+  readonly openedAt: number | null;
+  readonly updatedAt: number | null;
+}
+
+/** A position as its columns store it. */
+export function storedPosition(inst: PositionInstrument, r: StoredPosition): Position {
+  return {
+    ...emptyPosition(inst),
+    size: r.size,
+    avgEntryPrice: r.size.isZero() ? null : r.avgEntry,
+    costBasis: r.costBasis,
+    realizedPnl: r.realizedPnl,
+    fees: r.fees,
+    otherFees: new Map(Object.entries(r.otherFees).map(([k, v]) => [k, new Decimal(v)])),
+    funding: r.funding,
+    netRealizedPnl: r.realizedPnl.minus(r.fees).plus(r.funding),
+    fillCount: r.fillCount,
+    openedAt: r.openedAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
 export function fromSnapshot(
   inst: PositionInstrument,
   s: PositionSnapshot,
   updatedAt: number | null,
 ): BookState {
-  const size = new Decimal(s.size);
-  const realizedPnl = new Decimal(s.realizedPnl);
-  const fees = new Decimal(s.fees);
-  const funding = new Decimal(s.funding);
+  const d = (x: string) => new Decimal(x);
   return {
-    position: {
-      ...emptyPosition(inst),
-      size,
-      avgEntryPrice: size.isZero() ? null : new Decimal(s.avgEntry),
-      costBasis: new Decimal(s.costBasis),
-      realizedPnl,
-      fees,
-      otherFees: new Map(Object.entries(s.otherFees).map(([k, v]) => [k, new Decimal(v)])),
-      funding,
-      netRealizedPnl: realizedPnl.minus(fees).plus(funding),
-      fillCount: s.fillCount,
-      openedAt: s.openedAt,
+    position: storedPosition(inst, {
+      ...s,
+      size: d(s.size),
+      avgEntry: d(s.avgEntry),
+      costBasis: d(s.costBasis),
+      realizedPnl: d(s.realizedPnl),
+      fees: d(s.fees),
+      funding: d(s.funding),
       updatedAt,
-    },
-    tradeBase: new Decimal(s.tradeBase),
+    }),
+    tradeBase: d(s.tradeBase),
   };
 }
 

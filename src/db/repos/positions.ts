@@ -1,7 +1,8 @@
 // Positions and fills: a fill is stored once (unique exec id) and, only when newly stored, folded into
 // the position in the same transaction — so a fill delivered by the stream and again by REST counts once.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { Decimal, ZERO } from '../../domain/decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
+import { ZERO } from '../../domain/decimal.js';
 import type { Fill, FundingPayment } from '../../domain/fill.js';
 import type { Category } from '../../domain/instrument.js';
 import {
@@ -12,7 +13,7 @@ import {
   type PositionInstrument,
 } from '../../domain/position.js';
 import { tradeStep } from '../../domain/trade-result.js';
-import { fillsAfter, replay, storedBooks, toSnapshot } from './fill-fold.js';
+import { fillsAfter, replay, storedBooks, storedPosition, toSnapshot } from './fill-fold.js';
 import type { Db } from '../client.js';
 import { fills, positions } from '../schema/index.js';
 
@@ -20,22 +21,7 @@ export type FillRow = typeof fills.$inferSelect;
 export type PositionRow = typeof positions.$inferSelect;
 
 function toDomain(inst: PositionInstrument, r: PositionRow | undefined): Position {
-  if (!r) return emptyPosition(inst);
-  const otherFees = new Map(Object.entries(r.otherFees).map(([k, v]) => [k, new Decimal(v)]));
-  return {
-    ...emptyPosition(inst),
-    size: r.size,
-    avgEntryPrice: r.size.isZero() ? null : r.avgEntry,
-    costBasis: r.costBasis,
-    realizedPnl: r.realizedPnl,
-    fees: r.fees,
-    otherFees,
-    funding: r.funding,
-    netRealizedPnl: r.realizedPnl.minus(r.fees).plus(r.funding),
-    fillCount: r.fillCount,
-    openedAt: r.openedAt,
-    updatedAt: r.updatedAt.getTime(),
-  };
+  return r ? storedPosition(inst, { ...r, updatedAt: r.updatedAt.getTime() }) : emptyPosition(inst);
 }
 
 async function savePosition(
@@ -124,6 +110,8 @@ export async function recordFill(
   f: Fill,
   meta: FillMeta,
 ): Promise<RecordFillResult> {
+  // Locked first, so the row is written with the state it folds onto (no second write in the usual case).
+  const current = await lockPositionRow(tx, inst);
   const inserted = await tx
     .insert(fills)
     .values({
@@ -141,26 +129,23 @@ export async function recordFill(
       isMaker: f.isMaker ?? false,
       execTime: f.ts,
       execSeq: meta.seq ?? null,
+      posBefore: toSnapshot(current),
       strategyInstanceId: meta.strategyInstanceId,
     })
     .onConflictDoNothing()
     .returning({ id: fills.id });
   const row = inserted[0];
   if (!row) return { kind: 'duplicate' };
-  const current = await lockPositionRow(tx, inst);
   const later = await fillsAfter(tx, inst, { id: row.id, ts: f.ts, seq: meta.seq ?? null });
   if (later.length > 0) return replayInto(tx, inst, current, { id: row.id, fill: f }, later);
   const { position: pos, tradeBase } = current;
   const r = applyFill(pos, f);
   if (!r.ok) {
-    await tx.update(fills).set({ folded: false }).where(eq(fills.id, row.id));
+    await tx.update(fills).set({ folded: false, posBefore: null }).where(eq(fills.id, row.id));
     return { kind: 'error', message: r.error.message };
   }
   const step = tradeStep(pos, r.position, tradeBase);
-  await tx
-    .update(fills)
-    .set({ posBefore: toSnapshot(current), ...(step.closedPnl ? { tradePnl: step.closedPnl } : {}) })
-    .where(eq(fills.id, row.id));
+  if (step.closedPnl) await tx.update(fills).set({ tradePnl: step.closedPnl }).where(eq(fills.id, row.id));
   // The last trade is the freshest mark we have until the next equity snapshot refreshes it.
   await savePosition(tx, r.position, { markPrice: f.price, tradeBase: step.base });
   return { kind: 'recorded', position: r.position };

@@ -18,6 +18,11 @@ import { TERMINAL_ORDER_STATUSES } from '../../domain/order-status.js';
 import { money, type PositionSnapshot } from './types.js';
 import { strategyInstances } from './market.js';
 
+/** A list of values as literal SQL `('a', 'b')`: a partial index's predicate only matches literals. */
+function literalList(values: readonly string[]) {
+  return sql.raw(`(${values.map((s) => `'${s}'`).join(', ')})`);
+}
+
 /** Intents whose order may still go out or fill: a reversal's entry waits while its exit is one. */
 export const UNFINISHED_INTENT_STATUSES = [
   'pending-risk',
@@ -26,14 +31,10 @@ export const UNFINISHED_INTENT_STATUSES = [
   'submitted',
 ] as const;
 /** The same list as literal SQL: a partial index's predicate only matches literals, never parameters. */
-export const UNFINISHED_INTENT_STATUSES_SQL = sql.raw(
-  `(${UNFINISHED_INTENT_STATUSES.map((s) => `'${s}'`).join(', ')})`,
-);
+export const UNFINISHED_INTENT_STATUSES_SQL = literalList(UNFINISHED_INTENT_STATUSES);
 
 /** Order statuses after which nothing more fills, as literal SQL. */
-export const TERMINAL_ORDER_STATUSES_SQL = sql.raw(
-  `(${TERMINAL_ORDER_STATUSES.map((s) => `'${s}'`).join(', ')})`,
-);
+export const TERMINAL_ORDER_STATUSES_SQL = literalList(TERMINAL_ORDER_STATUSES);
 
 export const intents = pgTable(
   'intents',
