@@ -9,6 +9,8 @@ import { MemoryNotifier } from '../../src/engine/notify.js';
 import { submitIntent } from '../../src/engine/order-service.js';
 import { parseConfig, type BosunConfig } from '../../src/platform/config.js';
 import { systemClock } from '../../src/domain/clock.js';
+import { dec } from '../../src/domain/decimal.js';
+import type { OrderProposal } from '../../src/risk/types.js';
 import { freshPgDb, type TestDb } from './db.js';
 
 export interface TestEngine {
@@ -61,5 +63,18 @@ export async function startTestEngine(
       await sim.close();
       await db.close();
     },
+  };
+}
+
+/** A strategy's market buy of `qty` on a linear perpetual, as the engine's tests propose it. */
+export function marketBuy(symbol: string, qty: string): OrderProposal {
+  return {
+    symbol,
+    category: 'linear',
+    side: 'Buy',
+    orderType: 'Market',
+    qty: dec(qty),
+    reduceOnly: false,
+    source: 'strategy',
   };
 }

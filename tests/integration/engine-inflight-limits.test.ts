@@ -2,20 +2,10 @@
 // account (as every instance of a series is at a candle close) cannot together pass a limit each passes
 // alone, and an approved order that has not filled yet still counts for the next decision.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dec } from '../../src/domain/decimal.js';
 import { loadProposalContext, proposeIntent, type PipelineResult } from '../../src/engine/pipeline.js';
-import type { OrderProposal } from '../../src/risk/types.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { marketBuy, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
-const buy = (symbol: string, qty: string): OrderProposal => ({
-  symbol,
-  category: 'linear',
-  side: 'Buy',
-  orderType: 'Market',
-  qty: dec(qty),
-  reduceOnly: false,
-  source: 'strategy',
-});
+const buy = marketBuy;
 
 function tally(results: readonly PipelineResult[]) {
   const approved = results.filter((r) => r.kind === 'submitted').length;

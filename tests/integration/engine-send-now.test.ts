@@ -20,17 +20,9 @@ import { processTick } from '../../src/engine/tick.js';
 import { submittedOrder } from '../../src/db/repos/orders.js';
 import { parseConfig } from '../../src/platform/config.js';
 import type { OrderProposal } from '../../src/risk/types.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { marketBuy, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
-const buy = (qty: string): OrderProposal => ({
-  symbol: 'BTCUSDT',
-  category: 'linear',
-  side: 'Buy',
-  orderType: 'Market',
-  qty: dec(qty),
-  reduceOnly: false,
-  source: 'strategy',
-});
+const buy = (qty: string): OrderProposal => marketBuy('BTCUSDT', qty);
 
 describe('orders sent by the proposing tick', () => {
   let t: TestEngine;
