@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { engineHandlers } from '../jobs/index.js';
-import { startRuntime, type Runtime } from '../src/cli/runtime.js';
+import { startRuntime, WORKER_CONCURRENCY, type Runtime } from '../src/cli/runtime.js';
 import type { EngineDeps } from '../src/engine/deps.js';
 import { MemoryNotifier } from '../src/engine/notify.js';
 import type { ExchangePort } from '../src/exchange/port.js';
@@ -34,7 +34,7 @@ export const headline = ['ticks_per_s', 'lag_p99_ms', 'burst_lag_p99_ms'];
 const INSTANCES = 500;
 const EVERY_MS = 1000;
 /** What startRuntime gives the ticks queue in one worker process. */
-const CONCURRENCY = 8;
+const CONCURRENCY = WORKER_CONCURRENCY.ticks;
 /** How long the first pass (every instance deciding on a fresh candle) gets to clear before the window. */
 const SETTLE_MAX_MS = 14_000;
 const WINDOW_MS = 10_000;

@@ -71,6 +71,12 @@ export function redisDownMessage(url: string, error: string): string {
   return `Redis is not reachable at ${describeRedisUrl(url)} (${error}). bosun needs it for its job queues: start it with \`docker compose up -d redis\` or your distribution's package (\`apt-get install redis-server\`), or point REDIS_URL at one.`;
 }
 
+/**
+ * Jobs each worker process runs at once, per queue. A tick mostly waits on Postgres and the venue, so one
+ * process keeps many in flight: at a candle close every instance decides within the same second.
+ */
+export const WORKER_CONCURRENCY = { orders: 4, ticks: 24, reconcile: 1, alerts: 1, backtests: 1 } as const;
+
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const log = logger();
   const shutdown = new Shutdown();
@@ -195,7 +201,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       prefix,
       queues: o.queues ?? WORKER_QUEUES,
       handlers,
-      concurrency: { orders: 4, ticks: 8, reconcile: 1, alerts: 1, backtests: 1 },
+      concurrency: WORKER_CONCURRENCY,
     });
     shutdown.add('worker connection', async () => workerConn.disconnect());
     // Registered last among the workers' dependencies so it closes first: stop taking jobs, finish running ones.

@@ -28,6 +28,7 @@ import { metrics } from '../platform/metrics.js';
 import { loadProposalContext, proposeIntent, type PipelineResult, type ProposalContext } from './pipeline.js';
 import { sharedPortfolioView } from './portfolio-loader.js';
 import { Memo, SingleFlight } from './memo.js';
+import { knownInstance, rememberInstance, type KnownInstance } from './processed-candles.js';
 
 export type TickResult =
   | { kind: 'skipped'; reason: string }
@@ -67,7 +68,7 @@ function barsOf(raw: readonly Candle[], closed: readonly StrategyCandle[]): read
 /** Why this tick has nothing to do for `inst` (null: it may act). */
 function skipReason(
   instanceId: string,
-  inst: StrategyInstanceRow | null,
+  inst: KnownInstance | null,
   candleTime: number | undefined,
   now: number,
 ): string | null {
@@ -111,10 +112,19 @@ export async function processTick(
   series?: Series,
 ): Promise<TickResult> {
   const now = deps.clock.now();
-  // A fallback tick mostly finds nothing new: it finds that out from a plain read, before taking the lease.
+  // A fallback tick mostly finds nothing new: it finds that out from what this process last saw of the
+  // instance, else from a plain read, before taking the lease.
   if (candleTime === undefined) {
-    const reason = skipReason(instanceId, await getStrategyInstance(deps.db, instanceId), undefined, now);
+    const known = knownInstance(deps.db, instanceId);
+    const reason = known && skipReason(instanceId, known, undefined, now);
     if (reason) return { kind: 'skipped', reason };
+    // Remembered as active and due: straight to the lease. Otherwise the row decides.
+    if (!known) {
+      const row = await getStrategyInstance(deps.db, instanceId);
+      if (row) rememberInstance(deps.db, instanceId, row);
+      const stored = skipReason(instanceId, row, undefined, now);
+      if (stored) return { kind: 'skipped', reason: stored };
+    }
   }
   const holder = Buffer.from(deps.randomBytes(8)).toString('hex');
   // The lease (and the instance, read as of it) gates everything else, so its statement leaves first; the
@@ -126,6 +136,7 @@ export async function processTick(
   const lease = { holder, released: false };
   try {
     const { read } = leased;
+    if (read) rememberInstance(deps.db, instanceId, read.inst);
     const skip = skipReason(instanceId, read?.inst ?? null, candleTime, now);
     if (skip || !read) return { kind: 'skipped', reason: skip ?? `no strategy instance ${instanceId}` };
     const same =
@@ -280,6 +291,7 @@ async function actOnCandle(
   await storeCandles(deps, { category, symbol: inst.symbol, interval: inst.interval }, candles, last.start);
   await advanceCandle(deps.db, inst.id, last.start, lease.holder);
   lease.released = true;
+  rememberInstance(deps.db, inst.id, { ...inst, lastCandleTime: last.start });
   // Lag: from the candle's close to the end of its tick.
   metrics.tickLag(Math.max(0, deps.clock.now() - (last.start + intervalMs(inst.interval, last.start))));
   return results.length
