@@ -14,6 +14,7 @@ import type { ExchangePort } from '../src/exchange/port.js';
 import { startSim, type SimHandle } from '../src/exchange/sim/index.js';
 import { parseConfig, STRATEGY_NAMES } from '../src/platform/config.js';
 import { loadEnv } from '../src/platform/env.js';
+import { schedule } from '../src/queue/enqueue.js';
 import { startWorkers } from '../src/queue/workers.js';
 import {
   ascending,
@@ -144,10 +145,12 @@ async function measure(rt: Runtime, deps: EngineDeps, prefix: string, market: Si
     // that set-up time on a busy machine does not eat the benchmark's budget.
     await Promise.all(
       ids.map((id, i) =>
-        rt.queues.ticks.upsertJobScheduler(
+        schedule(
+          rt.queues.ticks,
           `tick-${id}`,
           { every: EVERY_MS, offset: Math.floor((i * EVERY_MS) / ids.length) },
-          { name: 'tick', data: { instanceId: id } },
+          'tick',
+          { instanceId: id },
         ),
       ),
     );

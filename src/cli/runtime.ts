@@ -18,7 +18,7 @@ import type { Env } from '../platform/env.js';
 import { ConfigError } from '../platform/errors.js';
 import { logger } from '../platform/logger.js';
 import { describeRedisUrl, probeRedis } from '../queue/connection.js';
-import { enqueue as enqueueJob, jobId } from '../queue/enqueue.js';
+import { enqueue as enqueueJob, jobId, schedule } from '../queue/enqueue.js';
 import { DEFAULT_PREFIX, QUEUE_NAMES, QUEUES, type QueueName } from '../queue/names.js';
 import type { JobName, PayloadOf } from '../queue/payloads.js';
 import { Shutdown } from '../queue/shutdown.js';
@@ -210,23 +210,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   if (wantScheduler) {
     for (const s of SCHEDULES) {
-      await queues[JOB_QUEUE[s.job]].upsertJobScheduler(
-        s.id,
-        { every: s.everyMs },
-        { name: s.job, data: s.data },
-      );
+      await schedule(queues[JOB_QUEUE[s.job]], s.id, { every: s.everyMs }, s.job, s.data);
     }
     // The daily digest at the operator's hour, in the operator's timezone; the heartbeat every minute.
-    await queues.reconcile.upsertJobScheduler(
-      'daily-digest',
-      { pattern: `0 ${o.config.alerts.digestHour} * * *`, tz: o.config.alerts.timezone },
-      { name: 'send-digest', data: {} },
-    );
-    await queues.reconcile.upsertJobScheduler(
-      'heartbeat',
-      { every: 60_000 },
-      { name: 'heartbeat', data: {} },
-    );
+    const digestAt = { pattern: `0 ${o.config.alerts.digestHour} * * *`, tz: o.config.alerts.timezone };
+    await schedule(queues.reconcile, 'daily-digest', digestAt, 'send-digest', {});
+    await schedule(queues.reconcile, 'heartbeat', { every: 60_000 }, 'heartbeat', {});
     for (const inst of await listStrategyInstances(db.db)) {
       const id = `tick-${inst.id}`;
       if (!inst.enabled) {
@@ -234,11 +223,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         continue;
       }
       // The fallback for a missed kline message: one tick per interval, a little after the close.
-      await queues.ticks.upsertJobScheduler(
-        id,
-        { every: intervalMs(inst.interval) },
-        { name: 'tick', data: { instanceId: inst.id } },
-      );
+      await schedule(queues.ticks, id, { every: intervalMs(inst.interval) }, 'tick', { instanceId: inst.id });
     }
     await enqueue('reconcile', { reason: 'start' });
   }
