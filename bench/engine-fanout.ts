@@ -116,6 +116,7 @@ async function measure(rt: Runtime, deps: EngineDeps, prefix: string, market: Si
   const seen = new Set<string>();
   const lags: number[] = [];
   const burstLags: number[] = [];
+  const actedLags: number[] = [];
   const kinds = new Map<string, number>();
   let failed = 0;
   let lastDecisionAt = 0;
@@ -133,6 +134,7 @@ async function measure(rt: Runtime, deps: EngineDeps, prefix: string, market: Si
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       if (kind === 'no-signal' || kind === 'acted') {
         burstLags.push(lag);
+        if (kind === 'acted') actedLags.push(lag);
         lastDecisionAt = Math.max(lastDecisionAt, done);
       }
     });
@@ -205,6 +207,8 @@ async function measure(rt: Runtime, deps: EngineDeps, prefix: string, market: Si
       burst_decisions: burst.length,
       burst_lag_p50_ms: pct(burst, 50),
       burst_lag_p99_ms: pct(burst, 99),
+      acted_lag_p50_ms: pct(ascending(actedLags), 50),
+      acted_lag_max_ms: pct(ascending(actedLags), 100),
       burst_all_decided_ms: clears.length ? Math.max(...clears) : 'not all decided in the window',
       skipped_ticks: kinds.get('skipped') ?? 0,
       acted_ticks: kinds.get('acted') ?? 0,
