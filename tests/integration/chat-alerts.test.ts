@@ -119,6 +119,33 @@ describe('raiseAlert', () => {
     expect(rows[0]?.severity).toBe('warn');
   });
 
+  it('sends a repeated risk denial once per 15 minutes; another check or symbol is news', async () => {
+    const t0 = Date.UTC(2024, 0, 1, 9, 0);
+    const denial = (symbol: string, check: string, reason: string, intentId: number): Alert => ({
+      kind: 'risk-denial',
+      intentId,
+      symbol,
+      reasons: [{ check, reason }],
+    });
+    const at = async (a: Alert, now: number) => (await raiseAlert(h.db, queue, a, { now })).duplicate;
+    expect(await at(denial('SOLUSDT', 'loss-cooldown', '3 losing trades in a row', 1), t0)).toBe(false);
+    // The next bar's proposal, denied by the same check (its wording may differ): stored, not sent.
+    expect(await at(denial('SOLUSDT', 'loss-cooldown', '4 losing trades in a row', 2), t0 + 60_000)).toBe(
+      true,
+    );
+    expect(await at(denial('XRPUSDT', 'loss-cooldown', '3 losing trades in a row', 3), t0 + 60_000)).toBe(
+      false,
+    );
+    expect(await at(denial('SOLUSDT', 'max-notional', 'notional 5,000 over 1,000', 4), t0 + 90_000)).toBe(
+      false,
+    );
+    expect(await at(denial('SOLUSDT', 'loss-cooldown', 'still cooling down', 5), t0 + 15 * 60_000)).toBe(
+      false,
+    );
+    const sent = await h.db.select().from(alerts).where(eq(alerts.kind, 'risk-denial'));
+    expect(sent.map((r) => (r.payload as { intentId: number }).intentId).sort()).toEqual([1, 3, 4, 5]);
+  });
+
   it('turns engine notifications into alerts with decimal strings', async () => {
     const n = createAlertNotifier(h.db, queue);
     await n.notify({

@@ -174,4 +174,22 @@ describe('approval quorum across Telegram and Slack', () => {
     expect(await gw.board.sweepExpired()).toBe(0);
     expect(tg.messages.get(`${GROUP}:${tgMsg}`)?.edits).toBe(edits);
   });
+
+  it('an expiry the engine reports (its alert refreshes the copies) is not edited again by the sweeper', async () => {
+    await gw.board.sweepExpired();
+    const { id, tgMsg, slackTs } = await requestTrade('0.04');
+    const before = tg.messages.get(`${GROUP}:${tgMsg}`)?.edits ?? 0;
+    await t.db.db
+      .update(approvals)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(approvals.id, id));
+    expect(await expireApprovals(t.deps)).toBe(1);
+    // What send-alert does with the engine's approval-decided alert.
+    await gw.board.refresh(id);
+    expect(tgText(tgMsg)).toMatch(/EXPIRED/);
+    expect(slackText(slackTs)).toMatch(/EXPIRED/);
+    expect(await gw.board.sweepExpired()).toBe(0);
+    await gw.board.refresh(id);
+    expect(tg.messages.get(`${GROUP}:${tgMsg}`)?.edits).toBe(before + 1);
+  });
 });

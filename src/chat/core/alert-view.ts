@@ -2,7 +2,7 @@
 // because they carry buttons and are edited as votes arrive; chat backtests from their stored run.
 import { intervalName, type ChatRun } from '../../backtest/chat-run.js';
 import { dec } from '../../domain/decimal.js';
-import type { ParsedAlert } from './alerts.js';
+import { DENIAL_REPEAT_WINDOW_MS, type ParsedAlert } from './alerts.js';
 import { fmtDuration, fmtMoney, fmtPrice, fmtSigned, fmtTime } from './format.js';
 import { fields, note, table, text, type Reply } from './reply.js';
 
@@ -31,7 +31,9 @@ export function renderAlert(a: ParsedAlert): Reply {
         tone: 'warn',
         blocks: [
           text(a.reasons.map((r) => `• ${r.reason}`).join('\n') || 'no reason given'),
-          note(`intent #${a.intentId}${a.strategy ? ` from ${a.strategy}` : ''}`),
+          note(
+            `intent #${a.intentId}${a.strategy ? ` from ${a.strategy}` : ''} · the same denial on ${a.symbol} is not sent again for ${DENIAL_REPEAT_WINDOW_MS / 60_000} min`,
+          ),
         ],
       };
     case 'risk-breach':

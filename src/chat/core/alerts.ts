@@ -132,7 +132,17 @@ const SEVERITY: Record<AlertKind, 'info' | 'warn' | 'critical'> = {
   'backtest-result': 'info',
 };
 
-function defaultDedupeKey(a: Alert): string | undefined {
+/**
+ * A strategy denied for the same reasons on the same symbol asks again every bar (a loss cool-down
+ * lasts an hour): operators hear of it once per window, and every denial is still stored with its intent.
+ */
+export const DENIAL_REPEAT_WINDOW_MS = 15 * 60_000;
+
+function defaultDedupeKey(a: Alert, now: number): string | undefined {
+  if (a.kind === 'risk-denial') {
+    const checks = [...new Set(a.reasons.map((r) => r.check))].sort().join(',');
+    return `risk-denial:${a.symbol}:${a.side ?? ''}:${checks}:${Math.floor(now / DENIAL_REPEAT_WINDOW_MS)}`;
+  }
   // Approval requests are raised by whoever notices first (engine, chat); one message per approval.
   if (a.kind === 'approval-request') return `approval-request:${a.approvalId}`;
   if (a.kind === 'approval-decided') return `approval-decided:${a.approvalId}`;
@@ -187,10 +197,10 @@ export async function raiseAlert(
   db: Db,
   queue: Queue,
   alert: Alert,
-  opts: { dedupeKey?: string } = {},
+  opts: { dedupeKey?: string; now?: number } = {},
 ): Promise<RaisedAlert> {
   const a = alertSchema.parse(alert);
-  const dedupeKey = opts.dedupeKey ?? defaultDedupeKey(alert) ?? null;
+  const dedupeKey = opts.dedupeKey ?? defaultDedupeKey(alert, opts.now ?? Date.now()) ?? null;
   const inserted = await db
     .insert(alerts)
     .values({ kind: a.kind, severity: SEVERITY[a.kind], title: titleOf(alert), dedupeKey, payload: a })

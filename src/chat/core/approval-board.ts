@@ -8,7 +8,7 @@ import { approvals, idempotencyKeys } from '../../db/schema/index.js';
 import { dec, ZERO, type Decimal } from '../../domain/decimal.js';
 import type { Clock } from '../../domain/clock.js';
 import { logger } from '../../platform/logger.js';
-import { renderApproval, type ApprovalContext } from './approval-view.js';
+import { approvalState, renderApproval, type ApprovalContext } from './approval-view.js';
 import type { ApprovalRefresher } from './command.js';
 import type { ChatPlatform, MessageRef, Reply } from './reply.js';
 import type { ChatSink } from './sink.js';
@@ -22,7 +22,7 @@ export interface ApprovalBoardOptions {
 }
 
 export class ApprovalBoard implements ApprovalRefresher {
-  private readonly chains = new Map<number, Promise<void>>();
+  private readonly chains = new Map<number, Promise<unknown>>();
 
   constructor(private readonly opts: ApprovalBoardOptions) {}
 
@@ -43,6 +43,19 @@ export class ApprovalBoard implements ApprovalRefresher {
     const d = await approvalDetail(this.opts.db, approvalId);
     if (!d) return null;
     return renderApproval(d, await this.context(d.intent.symbol));
+  }
+
+  /**
+   * An expired (or withdrawn) request reads the same for good, and both the engine's notice and the
+   * sweeper report it: the first to claim the edit makes it, so each copy says so once.
+   */
+  private async claimExpiredEdit(approvalId: number): Promise<boolean> {
+    const claimed = await this.opts.db
+      .insert(idempotencyKeys)
+      .values({ key: expiredEditKey(approvalId), job: 'approval-board' })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    return claimed.length > 0;
   }
 
   /** Post the request on the given platforms (default: every sink). Copies already posted are skipped. */
@@ -79,8 +92,13 @@ export class ApprovalBoard implements ApprovalRefresher {
   }
 
   /** Re-render every copy with the current state; calls for one approval run one after another. */
-  refresh(approvalId: number): Promise<void> {
-    const prev = this.chains.get(approvalId) ?? Promise.resolve();
+  async refresh(approvalId: number): Promise<void> {
+    await this.queueEdit(approvalId);
+  }
+
+  /** refresh(), saying whether anything was edited (not when there are no copies, or the expiry was shown). */
+  private queueEdit(approvalId: number): Promise<boolean> {
+    const prev = this.chains.get(approvalId) ?? Promise.resolve(false);
     const next = prev.then(() => this.editAll(approvalId));
     const tail = next.catch(() => {});
     this.chains.set(approvalId, tail);
@@ -107,36 +125,31 @@ export class ApprovalBoard implements ApprovalRefresher {
         ),
       );
     if (due.length === 0) return 0;
-    const keys = due.map((d) => `approval-expired-edit:${d.id}`);
     const done = await this.opts.db
       .select({ key: idempotencyKeys.key })
       .from(idempotencyKeys)
-      .where(inArray(idempotencyKeys.key, keys));
+      .where(
+        inArray(
+          idempotencyKeys.key,
+          due.map((d) => expiredEditKey(d.id)),
+        ),
+      );
     const seen = new Set(done.map((d) => d.key));
     let n = 0;
     for (const d of due) {
-      const key = `approval-expired-edit:${d.id}`;
-      if (seen.has(key)) continue;
-      const claimed = await this.opts.db
-        .insert(idempotencyKeys)
-        .values({ key, job: 'approval-board' })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
-      if (claimed.length === 0) continue;
-      await this.refresh(d.id);
-      n++;
+      if (seen.has(expiredEditKey(d.id))) continue;
+      if (await this.queueEdit(d.id)) n++;
     }
     return n;
   }
 
-  private async editAll(approvalId: number): Promise<void> {
-    const [row] = await this.opts.db
-      .select({ messages: approvals.messages })
-      .from(approvals)
-      .where(eq(approvals.id, approvalId));
-    if (!row || row.messages.length === 0) return;
-    const reply = await this.render(approvalId);
-    if (!reply) return;
+  private async editAll(approvalId: number): Promise<boolean> {
+    const d = await approvalDetail(this.opts.db, approvalId);
+    if (!d || d.approval.messages.length === 0) return false;
+    const expired = approvalState(d, this.opts.clock.now()) === 'expired';
+    if (expired && !(await this.claimExpiredEdit(approvalId))) return false;
+    const reply = renderApproval(d, await this.context(d.intent.symbol));
+    const row = d.approval;
     await Promise.all(
       row.messages.map(async (m) => {
         const sink = this.opts.sinks.find((s) => s.platform === m.platform);
@@ -148,6 +161,7 @@ export class ApprovalBoard implements ApprovalRefresher {
         }
       }),
     );
+    return true;
   }
 
   private async context(symbol: string): Promise<ApprovalContext> {
@@ -171,6 +185,10 @@ export class ApprovalBoard implements ApprovalRefresher {
       now: this.opts.clock.now(),
     };
   }
+}
+
+function expiredEditKey(approvalId: number): string {
+  return `approval-expired-edit:${approvalId}`;
 }
 
 function errText(e: unknown): string {
