@@ -6,7 +6,7 @@ import { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
 import { recentResultsFilter, type TradeResult } from './trade-results.js';
-import { TERMINAL_ORDER_STATUSES_SQL } from '../schema/index.js';
+import { APPROVED_UNFINISHED_INTENT_STATUSES_SQL, TERMINAL_ORDER_STATUSES_SQL } from '../schema/index.js';
 import { TRADING_STATES, type TradingStateName, type TradingStateRow } from './trading-state.js';
 
 export interface OpenPosition {
@@ -79,7 +79,7 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
         on true
       left join lateral (select price from risk_decisions where intent_id = i.id and outcome = 'approved'
         order by id desc limit 1) d on true
-      where i.status in ('approved', 'awaiting-approval', 'submitted') and not i.reduce_only
+      where i.status in ${APPROVED_UNFINISHED_INTENT_STATUSES_SQL} and not i.reduce_only
         and i.qty is not null and coalesce(d.price, i.limit_price) is not null
         and (o.status is null or o.status not in ${TERMINAL_ORDER_STATUSES_SQL})
         and i.qty > coalesce(o.cum_qty, 0)) as in_flight,

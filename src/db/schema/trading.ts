@@ -33,6 +33,11 @@ export const UNFINISHED_INTENT_STATUSES = [
 /** The same list as literal SQL: a partial index's predicate only matches literals, never parameters. */
 export const UNFINISHED_INTENT_STATUSES_SQL = literalList(UNFINISHED_INTENT_STATUSES);
 
+/** Unfinished intents risk has already approved (so they have a size and a price): what is on the way. */
+export const APPROVED_UNFINISHED_INTENT_STATUSES_SQL = literalList(
+  UNFINISHED_INTENT_STATUSES.filter((s) => s !== 'pending-risk'),
+);
+
 /** Order statuses after which nothing more fills, as literal SQL. */
 export const TERMINAL_ORDER_STATUSES_SQL = literalList(TERMINAL_ORDER_STATUSES);
 
