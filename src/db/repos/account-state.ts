@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
+import { LATEST_ORDER, QTY_LEFT } from './intents.js';
 import { recentResultsFilter, type TradeResult } from './trade-results.js';
 import { APPROVED_UNFINISHED_INTENT_STATUSES_SQL, TERMINAL_ORDER_STATUSES_SQL } from '../schema/index.js';
 import { TRADING_STATES, type TradingStateName, type TradingStateRow } from './trading-state.js';
@@ -73,16 +74,14 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
         'size', size::text, 'avg_entry', avg_entry::text) order by symbol), '[]'::json)
       from positions where size <> 0) as positions,
     (select coalesce(json_agg(json_build_object('intent_id', i.id, 'category', i.category, 'symbol', i.symbol, 'side', i.side,
-        'qty', (i.qty - coalesce(o.cum_qty, 0))::text, 'price', coalesce(d.price, i.limit_price)::text)), '[]'::json)
-      from intents i
-      left join lateral (select status, cum_qty from orders where intent_id = i.id order by id desc limit 1) o
-        on true
+        'qty', ${QTY_LEFT}::text, 'price', coalesce(d.price, i.limit_price)::text)), '[]'::json)
+      from intents i ${LATEST_ORDER}
       left join lateral (select price from risk_decisions where intent_id = i.id and outcome = 'approved'
         order by id desc limit 1) d on true
       where i.status in ${APPROVED_UNFINISHED_INTENT_STATUSES_SQL} and not i.reduce_only
         and i.qty is not null and coalesce(d.price, i.limit_price) is not null
         and (o.status is null or o.status not in ${TERMINAL_ORDER_STATUSES_SQL})
-        and i.qty > coalesce(o.cum_qty, 0)) as in_flight,
+        and ${QTY_LEFT} > 0) as in_flight,
     (select coalesce(json_agg(json_build_object('coin', coin, 'wallet_balance', wallet_balance::text,
         'available', available::text) order by coin), '[]'::json) from balances) as balances,
     (select coalesce(json_agg(json_build_object('symbol', symbol, 'closed_at', exec_time,

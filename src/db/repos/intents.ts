@@ -86,17 +86,26 @@ export async function stuckIntents(db: Db, before: number): Promise<IntentRow[]>
 }
 
 /**
+ * `o`: an intent `i`'s latest order (its current attempt; none yet while it waits), for what is left of
+ * it. One definition for the strategy's holding and for risk's orders on the way.
+ */
+export const LATEST_ORDER = sql`left join lateral (select status, cum_qty from ${orders}
+    where intent_id = i.id order by id desc limit 1) o on true`;
+
+/** Base quantity of intent `i` not filled yet by its latest order `o` (never negative). */
+export const QTY_LEFT = sql.raw('greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)');
+
+/**
  * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
  * intents (the filled part of a submitted order is already in the position), split into what is on its
  * way and what still waits for a human's approval. One subquery, as JSON text: `{"onWay","awaiting"}`.
  */
 function pendingSql(instanceId: string) {
-  const left = sql`case when i.side = 'Buy' then 1 else -1 end
-      * greatest(coalesce(i.qty, 0) - coalesce(o.cum_qty, 0), 0)`;
+  const left = sql`case when i.side = 'Buy' then 1 else -1 end * ${QTY_LEFT}`;
   return sql`select json_build_object(
       'onWay', coalesce(sum(${left}) filter (where i.status <> 'awaiting-approval'), 0)::text,
       'awaiting', coalesce(sum(${left}) filter (where i.status = 'awaiting-approval'), 0)::text)::text
-    from ${intents} i left join ${orders} o on o.intent_id = i.id
+    from ${intents} i ${LATEST_ORDER}
     where i.strategy_instance_id = ${instanceId} and i.status in ${UNFINISHED_INTENT_STATUSES_SQL}`;
 }
 
