@@ -1,6 +1,6 @@
 // Intents: what a strategy or an operator wants to trade, before risk, approval and the exchange.
 // Status moves by compare-and-set so two workers can never both act on one intent.
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { Decimal } from '../../domain/decimal.js';
 import {
@@ -100,7 +100,7 @@ export const QTY_LEFT = sql.raw('greatest(coalesce(i.qty, 0) - coalesce(o.cum_qt
  * intents (the filled part of a submitted order is already in the position), split into what is on its
  * way and what still waits for a human's approval. One subquery, as JSON text: `{"onWay","awaiting"}`.
  */
-function pendingSql(instanceId: string) {
+function pendingSql(instanceId: string | Placeholder) {
   const left = sql`case when i.side = 'Buy' then 1 else -1 end * ${QTY_LEFT}`;
   return sql`select json_build_object(
       'onWay', coalesce(sum(${left}) filter (where i.status <> 'awaiting-approval'), 0)::text,
@@ -121,7 +121,11 @@ export interface InstanceHolding {
 }
 
 /** The columns of an InstanceHolding, for a query that has the instance's category and symbol. */
-export function holdingColumns(instanceId: string, category: SQL | string, symbol: SQL | string) {
+export function holdingColumns(
+  instanceId: string | Placeholder,
+  category: SQL | string,
+  symbol: SQL | string,
+) {
   const where = sql`category = ${category} and symbol = ${symbol}`;
   return {
     held: sql<string | null>`(select size::text from ${positions} where ${where})`,

@@ -3,6 +3,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { StrategyInstanceConfig } from '../../platform/config.js';
 import type { Db } from '../client.js';
+import { prebuilt } from '../prebuilt.js';
 import { rows } from '../rows.js';
 import { strategyInstances, tickLeases } from '../schema/index.js';
 import { holdingColumns, toHolding, type InstanceHolding } from './intents.js';
@@ -90,19 +91,22 @@ export async function setPaused(db: Db, target: string | 'all', paused: boolean)
  * processed — the tick's idempotency check. The tick's lease (taken as `holder`) goes back in the same
  * statement.
  */
+const advanceStatement = prebuilt(['id', 'candleTime', 'holder'], ({ id, candleTime, holder }) => {
+  const s = strategyInstances;
+  // updated_at doubles as "last ticked" for the heartbeat (candle times may be replayed history).
+  return sql`with a as (update ${s} set last_candle_time = ${candleTime}, updated_at = now()
+      where ${s.id} = ${id} and (${s.lastCandleTime} is null or ${s.lastCandleTime} < ${candleTime})
+      returning id),
+    r as (delete from ${tickLeases} where ${tickLeases.instanceId} = ${id} and ${tickLeases.holder} = ${holder})
+    select count(*)::int as n from a`;
+});
+
 export async function advanceCandle(
   db: Db,
   id: string,
   candleTime: number,
   holder: string,
 ): Promise<boolean> {
-  const s = strategyInstances;
-  // updated_at doubles as "last ticked" for the heartbeat (candle times may be replayed history).
-  const res =
-    await db.execute(sql`with a as (update ${s} set last_candle_time = ${candleTime}, updated_at = now()
-      where ${s.id} = ${id} and (${s.lastCandleTime} is null or ${s.lastCandleTime} < ${candleTime})
-      returning id),
-    r as (delete from ${tickLeases} where ${tickLeases.instanceId} = ${id} and ${tickLeases.holder} = ${holder})
-    select count(*)::int as n from a`);
+  const res = await advanceStatement(db, { id, candleTime, holder });
   return (rows<{ n: number }>(res)[0]?.n ?? 0) === 1;
 }

@@ -2,6 +2,7 @@
 // position that includes the orders the one before it sent. Unlogged (no WAL flush on the tick's path).
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { prebuilt } from '../prebuilt.js';
 import { rows } from '../rows.js';
 import { strategyInstances, tickLeases } from '../schema/index.js';
 import { holdingColumns, toHolding, type InstanceHolding } from './intents.js';
@@ -48,15 +49,11 @@ interface RawLeaseRead {
  * snapshot still saw another tick's live lease (that tick gave it back while this statement ran, and
  * its last writes may be newer than the snapshot) — then the instance is read again. Null: not leased.
  */
-export async function leaseAndRead(
-  db: Db,
-  instanceId: string,
-  holder: string,
-): Promise<{ read: LeasedRead | null } | null> {
+const leaseStatement = prebuilt(['instanceId', 'holder'], ({ instanceId, holder }) => {
   const l = tickLeases;
   const s = strategyInstances;
   const c = holdingColumns(instanceId, sql`s.category`, sql`s.symbol`);
-  const res = await db.execute(sql`with seen as (select ${l.until} > now() as live from ${l}
+  return sql`with seen as (select ${l.until} > now() as live from ${l}
         where ${l.instanceId} = ${instanceId}),
       t as (insert into ${l} (instance_id, holder, until)
         values (${instanceId}, ${holder}, now() + make_interval(secs => ${TICK_LEASE_SECONDS}))
@@ -66,7 +63,15 @@ export async function leaseAndRead(
       s.id, s.strategy, s.symbol, s.category, s.interval, s.params, s.sizing, s.enabled, s.paused,
       s.last_candle_time::text as last_candle_time, s.created_at, s.updated_at,
       ${c.held} as held, ${c.avg} as avg, ${c.pending} as pending
-    from (select 1) one left join ${s} s on s.id = ${instanceId}`);
+    from (select 1) one left join ${s} s on s.id = ${instanceId}`;
+});
+
+export async function leaseAndRead(
+  db: Db,
+  instanceId: string,
+  holder: string,
+): Promise<{ read: LeasedRead | null } | null> {
+  const res = await leaseStatement(db, { instanceId, holder });
   const r = rows<RawLeaseRead>(res)[0];
   if (!r?.leased) return null;
   if (r.seen_live) return { read: await instanceForTick(db, instanceId) };
