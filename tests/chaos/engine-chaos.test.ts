@@ -27,6 +27,8 @@ const TRADES = 60;
 const PACE_MS = 600;
 const MIN_KILLS = 50;
 const KILL_TARGET = 52;
+/** How long faults may go on after the kills end, waiting for an order to run into each kind. */
+const FAULTS_AFTER_KILLS_MAX_MS = 20_000;
 /** Running workers: three, so one is nearly always past start-up when the next kill is due. */
 const WORKERS = 3;
 /** Room for the kill target on a slow machine (workers take ~2 s to start); the kills, not this, end the run. */
@@ -105,7 +107,7 @@ describe('the trading core under chaos', () => {
     const outcomes: TradeOutcome[] = [];
     const producerRetries: string[] = [];
     const faults = new FaultDriver(sim, rand);
-    const chaos = { on: true, producing: true };
+    const chaos = { on: true, producing: true, faultsUntil: Infinity };
     const killsInFlight: { intents: number[]; atVenue: Set<string> }[] = [];
 
     async function trade(i: number, side: Side, qty: string): Promise<void> {
@@ -166,9 +168,13 @@ describe('the trading core under chaos', () => {
       }
     })();
 
+    // Faults go on past the kills until both kinds were really hit: when workers die faster than they
+    // start (a loaded machine), most orders only reach the venue once the killing stops.
+    const faultsWanted = () =>
+      chaos.on || ((faults.lost.taken === 0 || faults.http.taken === 0) && Date.now() < chaos.faultsUntil);
     const background = (async () => {
       let lastReconcile = Date.now();
-      while (chaos.on) {
+      while (faultsWanted()) {
         faults.next();
         await sleep(600 + rand() * 600);
         if (Date.now() - lastReconcile >= RECONCILE_EVERY_MS) {
@@ -188,6 +194,7 @@ describe('the trading core under chaos', () => {
     })();
 
     await Promise.all([producer, killer, restarts]);
+    chaos.faultsUntil = Date.now() + FAULTS_AFTER_KILLS_MAX_MS;
     chaos.on = false;
     await background;
     faults.stop();
