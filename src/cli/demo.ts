@@ -50,6 +50,9 @@ export function demoConfig(): BosunConfig {
         sizing: { mode: 'fixed-notional', notional: '2500' },
       },
     ],
+    // The risk checks run on the wall clock while the demo's market runs 60× faster (or more): a
+    // cool-down of an hour would sit out the rest of the demo after three losses. A minute is an hour of bars.
+    risk: { lossCooldown: { losses: 3, minutes: 1 } },
     approvals: {
       mode: 'threshold',
       autoBelowNotional: '1000',
