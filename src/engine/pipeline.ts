@@ -294,6 +294,8 @@ async function decideAndWrite(
   }
   // A reversal's entry is sent when its exit finishes (reports.ts releases it); sending it now would only
   // have the submit job wait and retry. Checked after the commit, so one side always sees the other.
-  if (intent.leg !== 'entry' || !(await exitLegPending(deps.db, intent))) await deps.enqueueSubmit(intent.id);
+  // Only a reversal's entry (judged as if flat) has an exit leg to wait for: other entries skip the lookup.
+  const reversal = intent.leg === 'entry' && meta.assumeFlat === true;
+  if (!reversal || !(await exitLegPending(deps.db, intent))) await deps.enqueueSubmit(intent.id);
   return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
 }
