@@ -38,19 +38,30 @@ export function storedBooks(p: Position): { realizedPnl: Decimal; costBasis: Dec
   };
 }
 
-export function toSnapshot(s: BookState): PositionSnapshot {
-  const p = s.position;
-  const books = storedBooks(p);
+/** A position's stored columns (a positions row; a snapshot is the same with strings). */
+export function positionColumns(p: Position) {
   return {
-    size: p.size.toFixed(),
-    avgEntry: (p.avgEntryPrice ?? ZERO).toFixed(),
-    costBasis: books.costBasis.toFixed(),
-    realizedPnl: books.realizedPnl.toFixed(),
-    fees: p.fees.toFixed(),
+    size: p.size,
+    avgEntry: p.avgEntryPrice ?? ZERO,
+    ...storedBooks(p),
+    fees: p.fees,
     otherFees: Object.fromEntries([...p.otherFees].map(([k, d]) => [k, d.toFixed()])),
-    funding: p.funding.toFixed(),
+    funding: p.funding,
     fillCount: p.fillCount,
     openedAt: p.openedAt,
+  };
+}
+
+export function toSnapshot(s: BookState): PositionSnapshot {
+  const c = positionColumns(s.position);
+  return {
+    ...c,
+    size: c.size.toFixed(),
+    avgEntry: c.avgEntry.toFixed(),
+    costBasis: c.costBasis.toFixed(),
+    realizedPnl: c.realizedPnl.toFixed(),
+    fees: c.fees.toFixed(),
+    funding: c.funding.toFixed(),
     tradeBase: s.tradeBase.toFixed(),
   };
 }

@@ -13,7 +13,7 @@ import {
   type PositionInstrument,
 } from '../../domain/position.js';
 import { tradeStep } from '../../domain/trade-result.js';
-import { fillsAfter, replay, storedBooks, storedPosition, toSnapshot } from './fill-fold.js';
+import { fillsAfter, positionColumns, replay, storedPosition, toSnapshot } from './fill-fold.js';
 import type { Db } from '../client.js';
 import { fills, positions } from '../schema/index.js';
 
@@ -35,14 +35,7 @@ async function savePosition(
     ...(markPrice ? { markPrice } : {}),
     category: p.category,
     symbol: p.symbol,
-    size: p.size,
-    avgEntry: p.avgEntryPrice ?? ZERO,
-    ...storedBooks(p),
-    fees: p.fees,
-    funding: p.funding,
-    otherFees: Object.fromEntries([...p.otherFees].map(([k, d]) => [k, d.toFixed()])),
-    fillCount: p.fillCount,
-    openedAt: p.openedAt,
+    ...positionColumns(p),
   };
   await tx
     .insert(positions)
