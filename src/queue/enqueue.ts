@@ -35,8 +35,8 @@ export async function enqueue<N extends JobName>(
 }
 
 /**
- * A repeating job (its payload checked against the job's schema, as enqueue does), whose runs are kept only as long as KEEP_FINISHED
- * says. Upserting again with the same id changes the schedule in place.
+ * A repeating job, its payload checked against the job's schema as enqueue does, whose runs are kept only
+ * as long as KEEP_FINISHED says. Upserting again with the same id changes the schedule in place.
  */
 export async function schedule(
   queue: Queue,

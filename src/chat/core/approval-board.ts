@@ -3,7 +3,13 @@
 import { and, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { usersWithRoleAtLeast } from '../../db/repos/chat-users.js';
-import { approvalDetail, latestEquity, openPositions, balanceRows } from '../../db/repos/views.js';
+import {
+  approvalDetail,
+  balanceRows,
+  latestEquity,
+  openPositions,
+  type ApprovalDetail,
+} from '../../db/repos/views.js';
 import { approvals, idempotencyKeys } from '../../db/schema/index.js';
 import { dec, ZERO, type Decimal } from '../../domain/decimal.js';
 import type { Clock } from '../../domain/clock.js';
@@ -41,7 +47,10 @@ export class ApprovalBoard implements ApprovalRefresher {
 
   async render(approvalId: number): Promise<Reply | null> {
     const d = await approvalDetail(this.opts.db, approvalId);
-    if (!d) return null;
+    return d ? this.renderDetail(d) : null;
+  }
+
+  private async renderDetail(d: ApprovalDetail): Promise<Reply> {
     return renderApproval(d, await this.context(d.intent.symbol));
   }
 
@@ -148,10 +157,9 @@ export class ApprovalBoard implements ApprovalRefresher {
     if (!d || d.approval.messages.length === 0) return false;
     const expired = approvalState(d, this.opts.clock.now()) === 'expired';
     if (expired && !(await this.claimExpiredEdit(approvalId))) return false;
-    const reply = renderApproval(d, await this.context(d.intent.symbol));
-    const row = d.approval;
+    const reply = await this.renderDetail(d);
     await Promise.all(
-      row.messages.map(async (m) => {
+      d.approval.messages.map(async (m) => {
         const sink = this.opts.sinks.find((s) => s.platform === m.platform);
         if (!sink) return;
         try {
