@@ -2,11 +2,9 @@
 // committed before the request leaves; any doubt afterwards is resolved by looking the order up by its
 // orderLinkId (the same id is sent again only when the venue has never seen it, and the venue rejects
 // a duplicate id) — never by a blind resubmission.
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { intents, UNFINISHED_INTENT_STATUSES } from '../db/schema/index.js';
 import { claimKey, submitOrderKey } from '../db/repos/idempotency.js';
 import {
+  earlierOnItsWay,
   getIntent,
   latestRiskDecision,
   lockIntent,
@@ -51,25 +49,6 @@ export function stateAllows(state: string, intent: Pick<IntentRow, 'source' | 'r
   return null;
 }
 
-/** Whether a reversal's exit leg (same instance and candle) is still unfinished. */
-export async function exitLegPending(
-  tx: Db,
-  intent: Pick<IntentRow, 'strategyInstanceId' | 'candleTime'>,
-): Promise<boolean> {
-  if (intent.strategyInstanceId === null || intent.candleTime === null) return false;
-  const [exit] = await tx
-    .select({ status: intents.status })
-    .from(intents)
-    .where(
-      and(
-        eq(intents.strategyInstanceId, intent.strategyInstanceId),
-        eq(intents.candleTime, intent.candleTime),
-        eq(intents.leg, 'exit'),
-      ),
-    );
-  return exit !== undefined && (UNFINISHED_INTENT_STATUSES as readonly string[]).includes(exit.status);
-}
-
 /** `order` is the row this call created; absent when an earlier attempt created it. */
 type Prepared = { kind: 'send'; intent: IntentRow; orderLinkId: string; order?: OrderRow } | SubmitResult;
 
@@ -89,9 +68,12 @@ async function prepare(deps: EngineDeps, intentId: number): Promise<Prepared> {
     if (intent.status === 'submitted') return { kind: 'send', intent, orderLinkId };
     if (intent.status !== 'approved')
       return { kind: 'skipped', reason: `intent ${intentId} is ${intent.status}` };
-    if (intent.leg === 'entry' && (await exitLegPending(tx, intent))) {
-      // A reversal: the entry was sized for a flat position, so it waits until the exit has finished.
-      throw new RetryLater(`intent ${intentId} waits for the exit leg of the same candle`);
+    const before = await earlierOnItsWay(tx, intent);
+    if (before !== null) {
+      // An instance's orders leave one at a time, in the order decided: a reversal's entry was sized for
+      // a flat position, and an exit decided while an entry was still on its way must not reach the
+      // venue first (reduce-only against nothing, then the entry opens a position nobody wants).
+      throw new RetryLater(`intent ${intentId} waits for intent ${before} of the same strategy instance`);
     }
     const blocked = stateAllows(ts.state, intent);
     if (blocked) {

@@ -1,6 +1,7 @@
 // The intent pipeline: a proposal (from a strategy tick or an operator) becomes an intent row, a stored
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
+import { earlierOnItsWay } from '../db/repos/intents.js';
 import { ExposureChanged, writeProposal } from '../db/repos/proposals.js';
 import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
@@ -14,13 +15,14 @@ import type { InFlightRow } from '../db/repos/account-state.js';
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
-import { exitLegPending, linkIdOf } from './order-service.js';
+import { linkIdOf } from './order-service.js';
 import { sendNowParts, sendWritten } from './send-now.js';
 import {
   loadPortfolioInputs,
   marketView,
   refreshBalances,
   viewFromInputs,
+  type PositionOverride,
   type PortfolioInputs,
 } from './portfolio-loader.js';
 import type { TradeOutcome } from './services.js';
@@ -33,6 +35,16 @@ export interface IntentMeta {
   requestedBy?: string;
   /** Evaluate as if the position were already flat (the entry leg of a reversal). */
   assumeFlat?: boolean;
+  /**
+   * An earlier order of the same strategy instance may still be on its way (a reversal's exit, an entry
+   * not filled yet): this one leaves after it, through its submit job, never straight from the tick.
+   */
+  behindEarlier?: boolean;
+  /**
+   * Judge with the symbol's position at this signed size: what it will be once the instance's earlier
+   * orders on their way have filled (an exit decided while its entry is still being filled).
+   */
+  sizeAfterEarlier?: Decimal;
   /**
    * Send an auto-approved order from this process right after the statement that writes it (a worker's
    * tick), instead of through a submit job: one commit and one request between the decision and the venue.
@@ -125,12 +137,12 @@ export async function judgeProposal(
   instrument: Instrument,
   ctx: ProposalContext,
   now: number,
-  exclude?: { symbol: string; category: Instrument['category'] },
+  override?: PositionOverride,
   selfIntentId?: number,
 ): Promise<{ decision: RiskDecision; portfolio: PortfolioView }> {
   const { market } = ctx;
   const marks = new Map([[proposal.symbol, market.markPrice ?? market.lastPrice]]);
-  const portfolio = await viewFromInputs(deps, ctx.inputs, marks, exclude);
+  const portfolio = await viewFromInputs(deps, ctx.inputs, marks, override);
   const decision = evaluateRisk({
     proposal,
     instrument,
@@ -194,14 +206,16 @@ async function decideAndWrite(
   now: number,
 ): Promise<PipelineResult> {
   const { market } = pctx;
-  // The entry leg of a reversal is judged as if the exit had already flattened the position.
+  // The entry leg of a reversal is judged as if the exit had already flattened the position, an order
+  // behind others of its instance as if they had filled.
+  const at = meta.assumeFlat ? ZERO : meta.sizeAfterEarlier;
   const { decision, portfolio } = await judgeProposal(
     deps,
     proposal,
     instrument,
     pctx,
     now,
-    meta.assumeFlat ? { symbol: proposal.symbol, category: proposal.category } : undefined,
+    at === undefined ? undefined : { symbol: proposal.symbol, category: proposal.category, size: at },
   );
   const reducesRisk = proposal.reduceOnly || proposal.source === 'close' || proposal.source === 'kill';
   const stopPrice = entryStop(proposal, decision, market, instrument);
@@ -211,14 +225,15 @@ async function decideAndWrite(
 
   const expiresAt = now + deps.config.approvals.ttlSeconds * 1000;
   const ref = makeIntentId(now, deps.randomBytes(8));
-  // A reversal's entry waits for its exit (below), so only other auto-approved intents leave at once, and
-  // only while the venue's rate limit lets them: a tick never waits for a send slot (at a busy candle
-  // close the orders queue takes the rest, and the ticks behind it are not held up).
+  // An order behind an earlier one of its instance waits for it (below), so only other auto-approved
+  // intents leave at once, and only while the venue's rate limit lets them: a tick never waits for a send
+  // slot (at a busy candle close the orders queue takes the rest, and the ticks behind it are not held up).
+  const behind = meta.behindEarlier === true || meta.assumeFlat === true;
   const submit =
     meta.sendNow &&
     decision.approved &&
     route?.kind !== 'ask' &&
-    !meta.assumeFlat &&
+    !behind &&
     deps.exchange.placeCapacity(proposal.category) > 0
       ? sendNowParts(proposal, decision.qty, ref, now)
       : undefined;
@@ -292,10 +307,9 @@ async function decideAndWrite(
     await sendWritten(deps, intent, written.order);
     return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
   }
-  // A reversal's entry is sent when its exit finishes (reports.ts releases it); sending it now would only
-  // have the submit job wait and retry. Checked after the commit, so one side always sees the other.
-  // Only a reversal's entry (judged as if flat) has an exit leg to wait for: other entries skip the lookup.
-  const reversal = intent.leg === 'entry' && meta.assumeFlat === true;
-  if (!reversal || !(await exitLegPending(deps.db, intent))) await deps.enqueueSubmit(intent.id);
+  // An order behind an earlier one is sent when that one finishes (reports.ts releases it); queueing it now
+  // would only have the submit job wait and retry. Checked after the commit, so one side always sees the
+  // other. Only the tick knows when there may be one: other intents skip the lookup.
+  if (!behind || (await earlierOnItsWay(deps.db, intent)) === null) await deps.enqueueSubmit(intent.id);
   return { kind: 'submitted', intentId: intent.id, orderLinkId: linkIdOf(intent) };
 }

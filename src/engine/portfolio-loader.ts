@@ -117,26 +117,45 @@ async function marksFor(
 }
 
 /** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
+/**
+ * The position one symbol is judged at instead of the stored one: flat for a reversal's entry (its exit
+ * goes first), or what it will be once the instance's earlier orders on their way have filled.
+ */
+export interface PositionOverride {
+  readonly symbol: string;
+  readonly category: Category;
+  readonly size: Decimal;
+}
+
 export async function viewFromInputs(
   deps: EngineDeps,
   inputs: PortfolioInputs,
   extraMarks: ReadonlyMap<string, Decimal> = new Map(),
-  exclude?: { symbol: string; category: Category },
+  override?: PositionOverride,
 ): Promise<PortfolioView> {
-  const positions = inputs.positions.filter(
-    (p) => !(exclude && p.symbol === exclude.symbol && p.category === exclude.category),
-  );
+  const at = (p: { symbol: string; category: string }) =>
+    override !== undefined && p.symbol === override.symbol && p.category === override.category;
+  const stored = inputs.positions.find(at);
+  const positions: { category: Category; symbol: string; size: Decimal; avgEntry: Decimal | null }[] =
+    inputs.positions
+      .filter((p) => !at(p))
+      .map((p) => ({
+        category: p.category as Category,
+        symbol: p.symbol,
+        size: p.size,
+        avgEntry: p.avgEntry,
+      }));
+  if (override && !override.size.isZero()) {
+    // A position still being filled: its entry price is not known yet, so it is valued at the mark.
+    const avgEntry = stored?.avgEntry ?? extraMarks.get(override.symbol) ?? null;
+    positions.push({ symbol: override.symbol, category: override.category, size: override.size, avgEntry });
+  }
   const marks = new Map(extraMarks);
   const missing = positions.filter((p) => !marks.has(p.symbol));
   for (const [symbol, mark] of await marksFor(deps, missing)) marks.set(symbol, mark);
   return buildPortfolioView({
     balances: inputs.balances,
-    positions: positions.map((p) => ({
-      category: p.category as Category,
-      symbol: p.symbol,
-      size: p.size,
-      avgEntry: p.avgEntry,
-    })),
+    positions,
     marks,
     closedTrades: inputs.trades,
     peakEquity: inputs.peakEquity ?? ZERO,
@@ -148,9 +167,9 @@ export async function viewFromInputs(
 export async function loadPortfolioView(
   deps: EngineDeps,
   extraMarks: ReadonlyMap<string, Decimal> = new Map(),
-  exclude?: { symbol: string; category: Category },
+  override?: PositionOverride,
 ): Promise<PortfolioView> {
-  return viewFromInputs(deps, await loadPortfolioInputs(deps), extraMarks, exclude);
+  return viewFromInputs(deps, await loadPortfolioInputs(deps), extraMarks, override);
 }
 
 /**

@@ -1,8 +1,6 @@
 // Venue reports (stream or REST) turned into order events, fills and positions. Everything here is
 // idempotent: the same report applied twice changes nothing the second time.
-import { and, eq } from 'drizzle-orm';
-import { intents } from '../db/schema/index.js';
-import { transitionIntent } from '../db/repos/intents.js';
+import { nextApprovedOfInstance, transitionIntent } from '../db/repos/intents.js';
 import { applyOrderEvent, orderWithIntent, type OrderIntent, type OrderRow } from '../db/repos/orders.js';
 import { fillExists, recordFill, recordFunding } from '../db/repos/positions.js';
 import type { OrderEvent } from '../domain/events.js';
@@ -40,10 +38,11 @@ export function eventsFor(order: OrderRow, r: OrderReport, now: number): OrderEv
   return out;
 }
 
-/** The intent an order belongs to, as far as finishing it needs. */
-type IntentLink = Pick<OrderIntent, 'intentLeg' | 'strategyInstanceId' | 'candleTime'>;
-
-async function finishIntent(deps: EngineDeps, order: OrderRow, link: IntentLink | null): Promise<void> {
+async function finishIntent(
+  deps: EngineDeps,
+  order: OrderRow,
+  link: Pick<OrderIntent, 'strategyInstanceId'> | null,
+): Promise<void> {
   if (order.intentId === null) return;
   const status = order.status as OrderStatus;
   let finished = false;
@@ -54,23 +53,17 @@ async function finishIntent(deps: EngineDeps, order: OrderRow, link: IntentLink 
       reason: order.rejectReason ?? `order ${order.status.toLowerCase()}`,
     });
   }
-  if (finished && link) await releaseEntryLeg(deps, link);
+  if (finished && link?.strategyInstanceId) await releaseNext(deps, link.strategyInstanceId, order.intentId);
 }
 
-/** A reversal's entry waits for its exit: once the exit is finished, send the entry without delay. */
-async function releaseEntryLeg(deps: EngineDeps, exit: IntentLink): Promise<void> {
-  if (exit.intentLeg !== 'exit' || exit.strategyInstanceId === null || exit.candleTime === null) return;
-  const [entry] = await deps.db
-    .select({ id: intents.id, status: intents.status })
-    .from(intents)
-    .where(
-      and(
-        eq(intents.strategyInstanceId, exit.strategyInstanceId),
-        eq(intents.candleTime, exit.candleTime),
-        eq(intents.leg, 'entry'),
-      ),
-    );
-  if (entry?.status === 'approved') await deps.enqueueSubmit(entry.id);
+/**
+ * An instance's orders leave one at a time (order-service.ts): once one finishes, send the next approved
+ * one (a reversal's entry, or an exit decided while an entry was on its way) without waiting for its
+ * job's retry. Its submit job checks again what else it waits for.
+ */
+async function releaseNext(deps: EngineDeps, instanceId: string, finishedId: number): Promise<void> {
+  const next = await nextApprovedOfInstance(deps.db, instanceId, finishedId);
+  if (next !== null) await deps.enqueueSubmit(next);
 }
 
 /** Apply an order status report; reports for orders bosun did not place are ignored here. */

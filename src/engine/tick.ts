@@ -3,7 +3,12 @@
 // Idempotent: intents are unique per instance, candle and leg, and the processed candle is remembered.
 import type { Decimal } from '../domain/decimal.js';
 import { upsertCandles } from '../db/repos/candles.js';
-import { advanceCandle, getStrategyInstance, type StrategyInstanceRow } from '../db/repos/strategies.js';
+import {
+  advanceCandle,
+  getStrategyInstance,
+  instanceForTick,
+  type StrategyInstanceRow,
+} from '../db/repos/strategies.js';
 import { leaseAndRead, releaseTickLease } from '../db/repos/tick-leases.js';
 import type { InstanceHolding } from '../db/repos/intents.js';
 import { withdrawWaitingEntries } from './approvals.js';
@@ -241,10 +246,18 @@ async function actOnCandle(
         inst.id,
         `${inst.id} signalled ${signal.enter ?? 'exit'} at the candle of ${new Date(last.start).toISOString()}`,
       );
-      size = size.minus(withdrawn);
+      if (withdrawn.eq(holding.awaiting)) size = size.minus(withdrawn);
+      else {
+        // An operator decided one of those entries between the read and the withdrawal: read again, so an
+        // entry approved meanwhile counts as on its way (and is closed after it fills), not as withdrawn.
+        holding = (await instanceForTick(deps.db, inst.id))?.holding ?? holding;
+        size = holding.held.plus(holding.pending).plus(holding.awaiting);
+      }
       holdingSide = sideOf(size);
     }
     const exit = turns(holdingSide);
+    // Orders of this instance still on their way go first: what is decided now is sent after them.
+    const onWay = holding.ordersOnWay > 0;
     // One read of the market and the account for both legs of a reversal: they are decided at one instant.
     const acts = (exit && holdingSide !== null) || (enterSide !== null && enterSide !== holdingSide);
     const pctx = acts
@@ -263,7 +276,7 @@ async function actOnCandle(
             reduceOnly: true,
             source: 'close',
           },
-          { ...meta, leg: 'exit' },
+          { ...meta, leg: 'exit', behindEarlier: onWay, ...(onWay ? { sizeAfterEarlier: size } : {}) },
           pctx,
         ),
       );
@@ -282,7 +295,7 @@ async function actOnCandle(
             ...(signal.stop ? { stopPrice: signal.stop } : {}),
             source: 'strategy',
           },
-          { ...meta, leg: 'entry', assumeFlat: exit },
+          { ...meta, leg: 'entry', assumeFlat: exit, behindEarlier: exit || onWay },
           pctx,
         ),
       );

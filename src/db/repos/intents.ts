@@ -98,13 +98,15 @@ export const QTY_LEFT = sql.raw('greatest(coalesce(i.qty, 0) - coalesce(o.cum_qt
 /**
  * Signed base quantity an instance has asked for but the exchange has not filled yet: its unfinished
  * intents (the filled part of a submitted order is already in the position), split into what is on its
- * way and what still waits for a human's approval. One subquery, as JSON text: `{"onWay","awaiting"}`.
+ * way and what still waits for a human's approval, and how many of its orders are on their way (approved or
+ * submitted, filled or not). One subquery, as JSON text: `{"onWay","awaiting","orders"}`.
  */
 function pendingSql(instanceId: string | Placeholder) {
   const left = sql`case when i.side = 'Buy' then 1 else -1 end * ${QTY_LEFT}`;
   return sql`select json_build_object(
       'onWay', coalesce(sum(${left}) filter (where i.status <> 'awaiting-approval'), 0)::text,
-      'awaiting', coalesce(sum(${left}) filter (where i.status = 'awaiting-approval'), 0)::text)::text
+      'awaiting', coalesce(sum(${left}) filter (where i.status = 'awaiting-approval'), 0)::text,
+      'orders', count(*) filter (where i.status in ('approved', 'submitted')))::text
     from ${intents} i ${LATEST_ORDER}
     where i.strategy_instance_id = ${instanceId} and i.status in ${UNFINISHED_INTENT_STATUSES_SQL}`;
 }
@@ -118,6 +120,8 @@ export interface InstanceHolding {
   readonly pending: Decimal;
   /** Signed quantity of entries still waiting for an operator's approval. */
   readonly awaiting: Decimal;
+  /** How many of its intents are approved or submitted and not finished (their sizes may cancel out). */
+  readonly ordersOnWay: number;
 }
 
 /** The columns of an InstanceHolding, for a query that has the instance's category and symbol. */
@@ -136,11 +140,54 @@ export function holdingColumns(
 
 export function toHolding(r: { held: string | null; avg: string | null; pending: string } | undefined) {
   const held = new Decimal(r?.held ?? '0');
-  const p = r?.pending ? (JSON.parse(r.pending) as { onWay?: string; awaiting?: string }) : {};
+  const p = r?.pending
+    ? (JSON.parse(r.pending) as { onWay?: string; awaiting?: string; orders?: number })
+    : {};
   return {
     held,
     avgEntry: held.isZero() || !r?.avg ? null : new Decimal(r.avg),
     pending: new Decimal(p.onWay ?? '0'),
     awaiting: new Decimal(p.awaiting ?? '0'),
+    ordersOnWay: p.orders ?? 0,
   } satisfies InstanceHolding;
+}
+
+/**
+ * The earliest intent of the same strategy instance, written before `intent`, that is approved or
+ * submitted and not finished: its order is (or is about to be) on its way. An instance's orders reach
+ * the venue one at a time, in the order they were decided, so `intent` waits while there is one.
+ */
+export async function earlierOnItsWay(
+  db: Db,
+  intent: Pick<IntentRow, 'id' | 'strategyInstanceId'>,
+): Promise<number | null> {
+  if (intent.strategyInstanceId === null) return null;
+  const [r] = await db
+    .select({ id: intents.id })
+    .from(intents)
+    .where(
+      sql`${intents.strategyInstanceId} = ${intent.strategyInstanceId} and ${intents.id} < ${intent.id}
+        and ${intents.status} in ('approved', 'submitted')`,
+    )
+    .orderBy(intents.id)
+    .limit(1);
+  return r?.id ?? null;
+}
+
+/** The next approved intent of an instance after `afterId`, which may have been waiting for it. */
+export async function nextApprovedOfInstance(
+  db: Db,
+  instanceId: string,
+  afterId: number,
+): Promise<number | null> {
+  const [r] = await db
+    .select({ id: intents.id })
+    .from(intents)
+    .where(
+      sql`${intents.strategyInstanceId} = ${instanceId} and ${intents.id} > ${afterId}
+        and ${intents.status} = 'approved'`,
+    )
+    .orderBy(intents.id)
+    .limit(1);
+  return r?.id ?? null;
 }

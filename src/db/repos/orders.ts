@@ -121,18 +121,14 @@ export async function getOrderByLinkId(db: Db, orderLinkId: string): Promise<Ord
 export interface OrderIntent {
   readonly order: OrderRow;
   readonly strategyInstanceId: string | null;
-  readonly candleTime: number | null;
-  readonly intentLeg: string | null;
 }
 
-/** The order for an orderLinkId and its intent's strategy, candle and leg: one query. */
+/** The order for an orderLinkId and its intent's strategy instance: one query. */
 export async function orderWithIntent(db: Db, orderLinkId: string): Promise<OrderIntent | null> {
   const [r] = await db
     .select({
       order: orders,
       strategyInstanceId: intents.strategyInstanceId,
-      candleTime: intents.candleTime,
-      intentLeg: intents.leg,
     })
     .from(orders)
     .leftJoin(intents, eq(intents.id, orders.intentId))
