@@ -2,7 +2,8 @@
 // risk decision (sized order or denial with reasons), and then — by the approval policy — an order
 // job, a request for approval in chat, or a denial shown to the operator.
 import { earlierOnItsWay } from '../db/repos/intents.js';
-import { ExposureChanged, writeProposal } from '../db/repos/proposals.js';
+import { ExposureChanged, writeProposal, type WrittenProposal } from '../db/repos/proposals.js';
+import { laneOf, type ExposureLane } from './exposure-lane.js';
 import type { TradingStateRow } from '../db/repos/trading-state.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
 import { makeIntentId } from '../domain/ids.js';
@@ -177,9 +178,20 @@ export async function proposeIntent(
     };
   }
   let pctx = ctx ?? (await loadProposalContext(deps, proposal.category, proposal.symbol));
+  // Only what can add exposure races for the clock: closes and reductions skip the lane.
+  const lane = proposal.reduceOnly ? null : laneOf(deps.db);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await decideAndWrite(deps, proposal, meta, pctx, instrument, now);
+      const base = pctx;
+      const then = lane
+        ? await lane.run(() => {
+            const inputs = lane.catchUp(base.inputs);
+            const caught = inputs === base.inputs ? base : { ...base, inputs };
+            return decideAndWrite(deps, proposal, meta, caught, instrument, now, lane);
+          })
+        : await decideAndWrite(deps, proposal, meta, pctx, instrument, now, null);
+      // What follows the write (notices, the send) runs outside the lane: the next decision need not wait.
+      return await then();
     } catch (e) {
       if (!(e instanceof ExposureChanged) || attempt >= MAX_DECISION_ATTEMPTS) throw e;
       // Another order that adds exposure was written since this context was read: decide again with it.
@@ -204,7 +216,8 @@ async function decideAndWrite(
   pctx: ProposalContext,
   instrument: Instrument,
   now: number,
-): Promise<PipelineResult> {
+  lane: ExposureLane | null,
+): Promise<() => Promise<PipelineResult>> {
   const { market } = pctx;
   // The entry leg of a reversal is judged as if the exit had already flattened the position, an order
   // behind others of its instance as if they had filled.
@@ -280,7 +293,33 @@ async function decideAndWrite(
     // Only what can add exposure competes for the limits; a denial or a reduction is safe on any view.
     decision.approved && !proposal.reduceOnly ? { exposureVersion: pctx.inputs.exposureVersion } : undefined,
   );
-  if (!written) return { kind: 'duplicate' };
+  if (!written) return () => Promise.resolve({ kind: 'duplicate' });
+  const { intent } = written;
+  if (lane && decision.approved) {
+    lane.wrote(pctx.inputs.exposureVersion, {
+      intentId: intent.id,
+      category: proposal.category,
+      symbol: proposal.symbol,
+      side: proposal.side,
+      qty: decision.qty,
+      price: decision.price,
+    });
+  }
+  return () => afterWrite(deps, { decision, route, written, behind, expiresAt });
+}
+
+/** Tell chat, send the order or queue it: what a written proposal leads to. */
+async function afterWrite(
+  deps: EngineDeps,
+  w: {
+    decision: RiskDecision;
+    route: ReturnType<typeof approvalRoute> | null;
+    written: WrittenProposal;
+    behind: boolean;
+    expiresAt: number;
+  },
+): Promise<PipelineResult> {
+  const { decision, route, written, behind, expiresAt } = w;
   const { intent } = written;
   if (!decision.approved) {
     const reasons = decision.reasons.map((r) => ({ check: r.check, reason: r.reason }));
