@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
+import { prebuilt } from '../prebuilt.js';
 import { rows } from '../rows.js';
 import { LATEST_ORDER, QTY_LEFT } from './intents.js';
 import { recentResultsFilter, type TradeResult } from './trade-results.js';
@@ -67,9 +68,10 @@ function stateName(s: string): TradingStateName {
   return (TRADING_STATES as readonly string[]).includes(s) ? (s as TradingStateName) : 'HALTED';
 }
 
-/** The account at `now`; trade results as recentResultsFilter selects them. */
-export async function loadAccountState(db: Db, dayStart: number, now: number): Promise<AccountState> {
-  const res = await db.execute(sql`select
+/** Built once per process: the statement is on every proposal's path (prebuilt.ts). */
+const accountStatement = prebuilt(
+  ['dayStart', 'now'],
+  (p) => sql`select
     (select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,
         'size', size::text, 'avg_entry', avg_entry::text) order by symbol), '[]'::json)
       from positions where size <> 0) as positions,
@@ -86,13 +88,18 @@ export async function loadAccountState(db: Db, dayStart: number, now: number): P
         'available', available::text) order by coin), '[]'::json) from balances) as balances,
     (select coalesce(json_agg(json_build_object('symbol', symbol, 'closed_at', exec_time,
         'pnl', trade_pnl::text) order by exec_time, id), '[]'::json)
-      from fills where ${recentResultsFilter(dayStart, now)}) as trades,
+      from fills where ${recentResultsFilter(p.dayStart, p.now)}) as trades,
     (select equity::text from equity_snapshots order by equity desc limit 1) as peak,
     (select version from exposure_clock where id = 1) as exposure_version,
     (select coalesce(json_agg(json_build_object('key', key, 'value', value)), '[]'::json)
       from risk_settings) as overrides,
     (select json_build_object('state', state, 'reason', reason, 'changed_by', changed_by,
-        'changed_at', changed_at) from trading_state limit 1) as state`);
+        'changed_at', changed_at) from trading_state limit 1) as state`,
+);
+
+/** The account at `now`; trade results as recentResultsFilter selects them. */
+export async function loadAccountState(db: Db, dayStart: number, now: number): Promise<AccountState> {
+  const res = await accountStatement(db, { dayStart, now });
   const r = rows<Raw>(res)[0];
   if (!r) throw new Error('account state query returned no row');
   return {

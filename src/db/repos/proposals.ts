@@ -16,7 +16,9 @@ import {
 } from '../schema/index.js';
 import { submitOrderKey } from './idempotency.js';
 import type { IntentRow, NewIntent } from './intents.js';
-import { eventRows, writtenOrder, type OrderRow, type SubmittedOrder } from './orders.js';
+import { writtenOrder, type OrderRow, type SubmittedOrder } from './orders.js';
+import { encodeEvent } from './order-codec.js';
+import { prebuilt } from '../prebuilt.js';
 
 export type NewRiskDecision = Omit<typeof riskDecisions.$inferInsert, 'intentId'>;
 
@@ -65,25 +67,119 @@ function isStaleRefusal(e: unknown): boolean {
 
 const money = (x: Decimal | null | undefined) => (x ? x.toFixed() : null);
 
-/** The order, its two events and the submit's key, for the intent `i` when the gate `g` is open. */
-function orderParts(submit: SubmitNow) {
-  const v = submit.order.values;
-  const key = submitOrderKey(v.orderLinkId);
-  return sql`,
-    o as (insert into ${orders} (intent_id, order_link_id, exchange_order_id, category, symbol, side,
-        order_type, qty, price, time_in_force, reduce_only, status, cum_qty, avg_price, cum_fee, reject_reason)
-      select i.id, ${v.orderLinkId}, ${v.exchangeOrderId ?? null}, ${v.category}, ${v.symbol}, ${v.side},
-        ${v.orderType}, ${money(v.qty)}::numeric, ${money(v.price)}::numeric, ${v.timeInForce ?? null},
-        ${v.reduceOnly ?? false}::boolean, ${v.status}, ${money(v.cumQty)}::numeric,
-        ${money(v.avgPrice)}::numeric, ${money(v.cumFee)}::numeric, ${v.rejectReason ?? null}
-      from i, g where g.ok
-      on conflict (order_link_id) do nothing returning id, intent_id),
-    e as (insert into ${orderEvents} (order_id, type, payload, ts)
-      select o.id, v.type, v.payload::jsonb, v.ts::bigint
-      from o, (values ${eventRows(submit.order.events)}) as v(type, payload, ts)),
-    k as (insert into ${idempotencyKeys} (key, job, result)
-      select ${key}, 'submit-order', jsonb_build_object('intentId', o.intent_id) from o
-      on conflict do nothing)`;
+const PARAMS = [
+  'guarded',
+  'version',
+  'allowedStates',
+  'ref',
+  'attempt',
+  'source',
+  'instanceId',
+  'candleTime',
+  'leg',
+  'category',
+  'symbol',
+  'side',
+  'orderType',
+  'qty',
+  'notional',
+  'limitPrice',
+  'stopPrice',
+  'reduceOnly',
+  'status',
+  'requestedBy',
+  'reason',
+  'outcome',
+  'dQty',
+  'dPrice',
+  'dNotional',
+  'reasons',
+  'inputs',
+  'asked',
+  'requiredVotes',
+  'refPrice',
+  'expiresAt',
+  'linkId',
+  'exchangeOrderId',
+  'oQty',
+  'oPrice',
+  'timeInForce',
+  'oStatus',
+  'cumQty',
+  'avgPrice',
+  'cumFee',
+  'rejectReason',
+  'events',
+  'submitKey',
+] as const;
+
+/**
+ * One statement for every kind of proposal, built once per process (prebuilt): what a proposal lacks
+ * (a guard, an approval, an order) is switched off by its parameters, not by a different text.
+ * - v: with a guard, the exposure clock moves on only if it still holds the version the decision read;
+ *   otherwise the intent's ref is null, which the column refuses, failing the whole statement.
+ * - g: whether the order may be written with the intent (a submit given, and the trading state allows it).
+ */
+const proposalStatement = prebuilt(PARAMS, (p) => {
+  return sql`with v as (update ${exposureClock} set version = version + 1
+        where ${p.guarded}::boolean and id = 1 and version = ${p.version}::bigint returning 1),
+      g as (select coalesce((select state from ${tradingState} limit 1), 'ACTIVE')
+        = any(string_to_array(${p.allowedStates}::text, ',')) as ok),
+      i as (insert into ${intents} (ref, attempt, source, strategy_instance_id, candle_time, leg, category,
+          symbol, side, order_type, qty, notional, limit_price, stop_price, reduce_only, status, requested_by,
+          reason)
+        values (case when ${p.guarded}::boolean then (select ${p.ref}::text from v) else ${p.ref}::text end,
+          ${p.attempt}::int, ${p.source}::text, ${p.instanceId}::text, ${p.candleTime}::bigint, ${p.leg}::text,
+          ${p.category}::text, ${p.symbol}::text, ${p.side}::text, ${p.orderType}::text, ${p.qty}::numeric,
+          ${p.notional}::numeric, ${p.limitPrice}::numeric, ${p.stopPrice}::numeric, ${p.reduceOnly}::boolean,
+          case when (select ok from g) then 'submitted' else ${p.status}::text end, ${p.requestedBy}::text,
+          ${p.reason}::text)
+        on conflict do nothing returning id),
+      d as (insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
+        select id, ${p.outcome}::text, ${p.dQty}::numeric, ${p.dPrice}::numeric, ${p.dNotional}::numeric,
+          ${p.reasons}::jsonb, ${p.inputs}::jsonb from i),
+      a as (insert into ${approvals} (intent_id, required_votes, ref_price, expires_at)
+        select id, ${p.requiredVotes}::int, ${p.refPrice}::numeric, ${p.expiresAt}::timestamptz
+        from i where ${p.asked}::boolean
+        returning id),
+      o as (insert into ${orders} (intent_id, order_link_id, exchange_order_id, category, symbol, side,
+          order_type, qty, price, time_in_force, reduce_only, status, cum_qty, avg_price, cum_fee, reject_reason)
+        select i.id, ${p.linkId}::text, ${p.exchangeOrderId}::text, ${p.category}::text, ${p.symbol}::text,
+          ${p.side}::text, ${p.orderType}::text, ${p.oQty}::numeric, ${p.oPrice}::numeric, ${p.timeInForce}::text,
+          ${p.reduceOnly}::boolean, ${p.oStatus}::text, ${p.cumQty}::numeric, ${p.avgPrice}::numeric,
+          ${p.cumFee}::numeric, ${p.rejectReason}::text
+        from i, g where g.ok
+        on conflict (order_link_id) do nothing returning id, intent_id),
+      e as (insert into ${orderEvents} (order_id, type, payload, ts)
+        select o.id, ev.type, ev.payload, ev.ts
+        from o, jsonb_to_recordset(${p.events}::jsonb) as ev(type text, payload jsonb, ts bigint)),
+      k as (insert into ${idempotencyKeys} (key, job, result)
+        select ${p.submitKey}::text, 'submit-order', jsonb_build_object('intentId', o.intent_id) from o
+        on conflict do nothing)
+    select (select id from i)::text as id, (select id from a)::text as approval_id,
+      (select id from o)::text as order_id`;
+});
+
+/** The order's columns and events, or nulls (its part of the statement then writes nothing). */
+function orderValues(submit: SubmitNow | undefined) {
+  const v = submit?.order.values;
+  return {
+    allowedStates: submit ? submit.allowedStates.join(',') : '',
+    linkId: v?.orderLinkId ?? null,
+    exchangeOrderId: v?.exchangeOrderId ?? null,
+    oQty: money(v?.qty),
+    oPrice: money(v?.price),
+    timeInForce: v?.timeInForce ?? null,
+    oStatus: v?.status ?? null,
+    cumQty: money(v?.cumQty),
+    avgPrice: money(v?.avgPrice),
+    cumFee: money(v?.cumFee),
+    rejectReason: v?.rejectReason ?? null,
+    events: JSON.stringify(
+      (submit?.order.events ?? []).map((e) => ({ type: e.type, payload: encodeEvent(e), ts: e.ts })),
+    ),
+    submitKey: v ? submitOrderKey(v.orderLinkId) : null,
+  };
 }
 
 /**
@@ -99,42 +195,42 @@ export async function writeProposal(
   submit?: SubmitNow,
   guard?: { exposureVersion: number },
 ): Promise<WrittenProposal | null> {
-  const gate = submit
-    ? sql`coalesce((select state from ${tradingState} limit 1), 'ACTIVE') in (${sql.join(
-        submit.allowedStates.map((s) => sql`${s}`),
-        sql`, `,
-      )})`
-    : sql`false`;
-  // With a guard, the intent's ref is null (which the column refuses, failing the whole statement) unless
-  // the exposure clock still held the version the decision read and this statement moved it on.
-  const guarded = guard ? { ref: sql`(select ${intent.ref}::text from v)` } : {};
-  const values = submit
-    ? {
-        ...intent,
-        ...guarded,
-        status: sql`case when (select ok from g) then 'submitted' else 'approved' end`,
-      }
-    : { ...intent, ...guarded };
-  const clock = guard
-    ? sql`v as (update ${exposureClock} set version = version + 1
-        where id = 1 and version = ${guard.exposureVersion} returning version),`
-    : sql``;
-  const insert = db.insert(intents).values(values).onConflictDoNothing().returning({ id: intents.id });
-  const statement = sql`with ${clock} g as (select ${gate} as ok),
-    i as (${insert.getSQL()}),
-    d as (insert into ${riskDecisions} (intent_id, outcome, qty, price, notional, reasons, inputs)
-      select id, ${d.outcome}, ${money(d.qty)}::numeric, ${money(d.price)}::numeric,
-        ${money(d.notional)}::numeric, ${JSON.stringify(d.reasons ?? [])}::jsonb,
-        ${JSON.stringify(d.inputs ?? {})}::jsonb from i),
-    a as (insert into ${approvals} (intent_id, required_votes, ref_price, expires_at)
-      select id, ${approval?.requiredVotes ?? 1}::int, ${money(approval?.refPrice)}::numeric,
-        ${approval?.expiresAt.toISOString() ?? null}::timestamptz from i where ${approval !== undefined}
-      returning id)${submit ? orderParts(submit) : sql``}
-    select (select id from i)::text as id, (select id from a)::text as approval_id,
-      ${submit ? sql`(select id from o)::text` : sql`null::text`} as order_id`;
   let res;
   try {
-    res = await db.execute(statement);
+    res = await proposalStatement(db, {
+      guarded: guard !== undefined,
+      version: guard?.exposureVersion ?? 0,
+      ref: intent.ref,
+      attempt: intent.attempt ?? 1,
+      source: intent.source,
+      instanceId: intent.strategyInstanceId ?? null,
+      candleTime: intent.candleTime ?? null,
+      leg: intent.leg ?? 'entry',
+      category: intent.category,
+      symbol: intent.symbol,
+      side: intent.side,
+      orderType: intent.orderType ?? 'Market',
+      qty: money(intent.qty),
+      notional: money(intent.notional),
+      limitPrice: money(intent.limitPrice),
+      stopPrice: money(intent.stopPrice),
+      reduceOnly: intent.reduceOnly ?? false,
+      // With an order the intent is 'submitted' when the gate lets it out, else 'approved' for its job.
+      status: submit ? 'approved' : intent.status,
+      requestedBy: intent.requestedBy ?? null,
+      reason: intent.reason ?? null,
+      outcome: d.outcome,
+      dQty: money(d.qty),
+      dPrice: money(d.price),
+      dNotional: money(d.notional),
+      reasons: JSON.stringify(d.reasons ?? []),
+      inputs: JSON.stringify(d.inputs ?? {}),
+      asked: approval !== undefined,
+      requiredVotes: approval?.requiredVotes ?? 1,
+      refPrice: money(approval?.refPrice),
+      expiresAt: approval?.expiresAt.toISOString() ?? null,
+      ...orderValues(submit),
+    });
   } catch (e) {
     if (guard && isStaleRefusal(e)) throw new ExposureChanged();
     throw e;

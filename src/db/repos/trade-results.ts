@@ -1,6 +1,6 @@
 // Round-trip results stored on the fills that closed them (fills.trade_pnl): what the daily loss limit
 // and the loss-streak cool-down read, in two index lookups instead of a fold over every fill ever stored.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql, type Placeholder } from 'drizzle-orm';
 import { ZERO, type Decimal } from '../../domain/decimal.js';
 import { fillFromStored } from '../../domain/fill.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../../domain/position.js';
@@ -20,7 +20,7 @@ export interface TradeResult {
  * Which stored results today's figure and the current loss streak depend on (a filter over `fills`):
  * those closed since `dayStart`, and those from the last non-losing result on (a streak ends at one).
  */
-export function recentResultsFilter(dayStart: number, now: number) {
+export function recentResultsFilter(dayStart: number | Placeholder, now: number | Placeholder) {
   return sql`trade_pnl is not null and exec_time <= ${now} and (exec_time >= ${dayStart}
     or exec_time >= (select coalesce(max(exec_time), 0) from fills
       where trade_pnl is not null and trade_pnl >= 0 and exec_time <= ${now}))`;
