@@ -13,12 +13,22 @@ interface Entry<T> extends Loaded<T> {
   ok?: Loaded<T>;
 }
 
+/** How long a reload that nobody waits for is put off: past the decision in hand and its request. */
+const RELOAD_DEFER_MS = 50;
+
+function later<T>(load: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    setTimeout(() => void Promise.resolve().then(load).then(resolve, reject), RELOAD_DEFER_MS).unref();
+  });
+}
+
 export class Memo<T> {
   private readonly byDb = new WeakMap<Db, Map<string, Entry<T>>>();
 
   /**
    * Values are reloaded after `ttlMs`. With `staleOkMs` (> ttlMs) a caller is not made to wait for a
-   * reload while the newest loaded value is younger than that: it gets that value, the reload goes on.
+   * reload while the newest loaded value is younger than that: it gets that value, and the reload starts
+   * RELOAD_DEFER_MS later (the caller's decision and request go first).
    */
   constructor(
     private readonly ttlMs: number,
@@ -34,7 +44,9 @@ export class Memo<T> {
     }
     let entry = m.get(key);
     if (!entry || now - entry.at >= this.ttlMs) {
-      const value = load();
+      const young = entry?.ok !== undefined && now - entry.ok.at < this.staleOkMs - RELOAD_DEFER_MS;
+      // A reload behind a value the caller may still use starts a moment later, off the caller's path.
+      const value = young ? later(load) : load();
       const fresh: Entry<T> = { at: now, value, ...(entry?.ok ? { ok: entry.ok } : {}) };
       const map = m;
       value.then(

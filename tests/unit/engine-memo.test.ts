@@ -26,12 +26,14 @@ describe('Memo with a stale allowance', () => {
     expect(await p0).toBe('a');
     expect(await memo.get(db, 'k', () => (loads++, Promise.resolve('x')), 500)).toBe('a');
     expect(loads).toBe(1);
-    // Past the time-to-live: a reload starts, the caller is not held up by it.
+    // Past the time-to-live: a reload starts a moment later, off the caller's path; it is not held up.
     const second = deferred<string>();
     expect(await memo.get(db, 'k', () => (loads++, second.promise), 1_500)).toBe('a');
+    expect(loads).toBe(1);
+    await new Promise((r) => setTimeout(r, 80));
     expect(loads).toBe(2);
     second.resolve('b');
-    await second.promise;
+    await new Promise((r) => setTimeout(r, 0)); // the reload has settled
     expect(await memo.get(db, 'k', () => (loads++, Promise.resolve('x')), 1_600)).toBe('b');
     // The newest value (loaded at 1 500) is over 3 s old at 5 000: this caller waits for the reload.
     const third = deferred<string>();
