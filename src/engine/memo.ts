@@ -68,6 +68,12 @@ export class Memo<T> {
     return ok && ok.value !== entry.value && now - ok.at < this.staleOkMs ? ok.value : entry.value;
   }
 
+  /** Whether get() would answer at once (a fresh value, or one within the stale allowance). */
+  usable(db: Db, key: string, now: number = Date.now()): boolean {
+    const ok = this.byDb.get(db)?.get(key)?.ok;
+    return ok !== undefined && now - ok.at < this.staleOkMs;
+  }
+
   /** Forget one key, so the next get loads afresh. */
   forget(db: Db, key: string): void {
     this.byDb.get(db)?.delete(key);
@@ -80,6 +86,11 @@ export class Memo<T> {
  */
 export class SingleFlight<T> {
   private readonly byDb = new WeakMap<Db, Map<string, Promise<T>>>();
+
+  /** Whether a load for `key` is running (a get() now would share it). */
+  running(db: Db, key: string): boolean {
+    return this.byDb.get(db)?.has(key) ?? false;
+  }
 
   get(db: Db, key: string, load: () => Promise<T>): Promise<T> {
     let m = this.byDb.get(db);

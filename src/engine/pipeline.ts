@@ -12,7 +12,7 @@ import { evaluateRisk } from '../risk/evaluate.js';
 import { limitsFromConfig } from '../risk/limits.js';
 import type { PortfolioView } from '../portfolio/index.js';
 import type { CheckRecord, InFlightOrder, MarketView, OrderProposal, RiskDecision } from '../risk/types.js';
-import type { InFlightRow } from '../db/repos/account-state.js';
+import type { AccountState, InFlightRow } from '../db/repos/account-state.js';
 import { approvalRoute } from './approval-policy.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
@@ -113,6 +113,24 @@ export async function loadProposalContext(
     refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
   ]);
   return { market: m, inputs, overrides: inputs.overrides, state: inputs.tradingState };
+}
+
+/**
+ * loadProposalContext with the account already being read (beside the tick's lease): only when the
+ * balances are ready (balancesReady), as the account must be read after they are refreshed.
+ */
+export async function contextWithAccount(
+  deps: EngineDeps,
+  category: Instrument['category'],
+  symbol: string,
+  account: Promise<AccountState>,
+  now: number,
+): Promise<ProposalContext> {
+  const [m, a] = await Promise.all([
+    marketView(deps, category, symbol, { streamed: true }),
+    refreshBalances(deps).then(() => account),
+  ]);
+  return { market: m, inputs: { ...a, now }, overrides: a.overrides, state: a.tradingState };
 }
 
 /** Approved orders on the way, as risk counts them; an intent being judged again is not its own rival. */

@@ -49,6 +49,11 @@ export function refreshBalances(deps: EngineDeps, opts: { force?: boolean } = {}
   return balanceMemo.get(deps.db, 'wallet', () => pullBalances(deps));
 }
 
+/** Whether refreshBalances() would answer at once, with balances fresh enough for a decision. */
+export function balancesReady(deps: EngineDeps): boolean {
+  return balanceMemo.usable(deps.db, 'wallet');
+}
+
 /** The symbol's price now: over REST, or (`streamed`) from the public stream while it is fresh. */
 export async function marketView(
   deps: EngineDeps,

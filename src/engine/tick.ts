@@ -9,7 +9,8 @@ import {
   instanceForTick,
   type StrategyInstanceRow,
 } from '../db/repos/strategies.js';
-import { leaseAndRead, releaseTickLease } from '../db/repos/tick-leases.js';
+import { leaseAndRead, leaseAndReadWithAccount, releaseTickLease } from '../db/repos/tick-leases.js';
+import { utcDayStart } from '../portfolio/time.js';
 import type { InstanceHolding } from '../db/repos/intents.js';
 import { withdrawWaitingEntries } from './approvals.js';
 import type { Category } from '../domain/instrument.js';
@@ -30,8 +31,14 @@ import { RetryLater } from './exchange-errors.js';
 import { ensureInstrument } from './instruments.js';
 import { intervalMs } from './intervals.js';
 import { metrics } from '../platform/metrics.js';
-import { loadProposalContext, proposeIntent, type PipelineResult, type ProposalContext } from './pipeline.js';
-import { sharedPortfolioView } from './portfolio-loader.js';
+import {
+  contextWithAccount,
+  loadProposalContext,
+  proposeIntent,
+  type PipelineResult,
+  type ProposalContext,
+} from './pipeline.js';
+import { balancesReady, sharedPortfolioView } from './portfolio-loader.js';
 import { Memo, SingleFlight } from './memo.js';
 import { knownInstance, rememberInstance, type KnownInstance } from './processed-candles.js';
 
@@ -109,6 +116,36 @@ function earlyContext(deps: EngineDeps, series: Series): Promise<ProposalContext
 
 type Series = { category: Category; symbol: string };
 
+/**
+ * The lease, and for a candle tick the series' shared context. The tick that starts that context reads the
+ * account in its lease's statement (one round trip fewer on the way to the order) when the balances it
+ * must follow are ready; otherwise, and for the ticks that share a running read, the context loads alone.
+ */
+function leaseWithContext(
+  deps: EngineDeps,
+  instanceId: string,
+  holder: string,
+  candleTime: number | undefined,
+  series: Series | undefined,
+) {
+  if (candleTime === undefined || !series) return { leasing: leaseAndRead(deps.db, instanceId, holder) };
+  const key = `${series.category}:${series.symbol}`;
+  if (contexts.running(deps.db, key) || !balancesReady(deps)) {
+    return {
+      leasing: leaseAndRead(deps.db, instanceId, holder),
+      early: { series, ctx: earlyContext(deps, series) },
+    };
+  }
+  const now = deps.clock.now();
+  const both = leaseAndReadWithAccount(deps.db, instanceId, holder, { dayStart: utcDayStart(now), now });
+  const account = both.then((b) => b.account);
+  const ctx = contexts.get(deps.db, key, () =>
+    contextWithAccount(deps, series.category, series.symbol, account, now),
+  );
+  ctx.catch(() => undefined); // awaited (and its failure handled) only by a tick that acts
+  return { leasing: both.then((b) => b.leased), early: { series, ctx } };
+}
+
 export async function processTick(
   deps: EngineDeps,
   instanceId: string,
@@ -134,8 +171,7 @@ export async function processTick(
   const holder = Buffer.from(deps.randomBytes(8)).toString('hex');
   // The lease (and the instance, read as of it) gates everything else, so its statement leaves first; the
   // context is read alongside. The read sees every order the previous tick of this instance wrote.
-  const leasing = leaseAndRead(deps.db, instanceId, holder);
-  const early = candleTime !== undefined && series ? { series, ctx: earlyContext(deps, series) } : undefined;
+  const { leasing, early } = leaseWithContext(deps, instanceId, holder, candleTime, series);
   const leased = await leasing;
   if (!leased) throw new RetryLater(`${instanceId} is still acting on an earlier candle`);
   const lease = { holder, released: false };

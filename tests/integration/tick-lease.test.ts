@@ -1,9 +1,11 @@
 // The tick lease on both databases bosun runs on: while one tick holds an instance no other tick of it
 // acts; giving it back with the candle advance lets the next one in, and a candle is processed once.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/db/client.js';
 import { advanceCandle, syncStrategyInstances } from '../../src/db/repos/strategies.js';
-import { leaseAndRead, releaseTickLease } from '../../src/db/repos/tick-leases.js';
+import { loadAccountState } from '../../src/db/repos/account-state.js';
+import { leaseAndRead, leaseAndReadWithAccount, releaseTickLease } from '../../src/db/repos/tick-leases.js';
 import { parseConfig } from '../../src/platform/config.js';
 import { freshPgDb, freshPgliteDb } from '../helpers/db.js';
 
@@ -40,6 +42,23 @@ describe.each([
     expect(await advanceCandle(h.db, 'lease-a', CANDLE, 'holder-2')).toBe(false);
     expect((await leaseAndRead(h.db, 'lease-a', 'holder-3'))?.read?.inst.id).toBe('lease-a');
     await releaseTickLease(h.db, 'lease-a', 'holder-3');
+  });
+
+  it('reads the account beside the lease as a read of its own does, taken or not', async () => {
+    const at = { dayStart: Date.UTC(2026, 5, 1), now: CANDLE };
+    await h.db.execute(
+      sql`insert into balances (coin, wallet_balance, available, equity) values ('USDT', '1234.5', '1000', '1234.5')`,
+    );
+    const alone = await loadAccountState(h.db, at.dayStart, at.now);
+    expect(alone.balances.map((b) => [b.coin, b.walletBalance.toFixed()])).toEqual([['USDT', '1234.5']]);
+    const taken = await leaseAndReadWithAccount(h.db, 'lease-a', 'holder-4', at);
+    expect(taken.leased?.read?.inst.id).toBe('lease-a');
+    expect(taken.account).toEqual(alone);
+    // Turned away from the lease, the tick still gets the account for the series' shared context.
+    const refused = await leaseAndReadWithAccount(h.db, 'lease-a', 'holder-5', at);
+    expect(refused.leased).toBeNull();
+    expect(refused.account).toEqual(alone);
+    await releaseTickLease(h.db, 'lease-a', 'holder-4');
   });
 
   it('leases an instance that does not exist and reads nothing for it', async () => {

@@ -53,6 +53,21 @@ describe('Memo with a stale allowance', () => {
     await expect(failing).rejects.toThrow('down');
     expect(await memo.get(db, 'k', () => Promise.resolve('b'), 1_001)).toBe('b');
   });
+
+  it('says whether a get would answer at once: not before the first load, nor past the allowance', async () => {
+    const memo = new Memo<string>(1_000, 3_000);
+    expect(memo.usable(db, 'u', 0)).toBe(false);
+    const first = deferred<string>();
+    const p = memo.get(db, 'u', () => first.promise, 0);
+    expect(memo.usable(db, 'u', 0)).toBe(false); // still loading, nothing to serve
+    first.resolve('a');
+    await p;
+    expect([memo.usable(db, 'u', 500), memo.usable(db, 'u', 2_999), memo.usable(db, 'u', 3_000)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
 });
 
 describe('SingleFlight', () => {
@@ -62,8 +77,10 @@ describe('SingleFlight', () => {
     const d = deferred<number>();
     const a = once.get(db, 'k', () => (loads++, d.promise));
     const b = once.get(db, 'k', () => (loads++, Promise.resolve(2)));
+    expect(once.running(db, 'k')).toBe(true);
     d.resolve(1);
     expect([await a, await b, loads]).toEqual([1, 1, 1]);
+    expect(once.running(db, 'k')).toBe(false);
     expect(await once.get(db, 'k', () => (loads++, Promise.resolve(3)))).toBe(3);
     expect(loads).toBe(2);
   });

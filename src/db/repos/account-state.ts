@@ -1,7 +1,7 @@
 // Everything a risk decision reads from the database, in one statement: open positions, balances, the
 // round-trip results risk needs, the equity peak, risk overrides and the trading state. One round trip
 // instead of six matters on the path from signal to order.
-import { sql } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { Decimal } from '../../domain/decimal.js';
 import type { Db } from '../client.js';
 import { prebuilt } from '../prebuilt.js';
@@ -46,7 +46,8 @@ export interface AccountState {
   readonly tradingState: TradingStateRow;
 }
 
-interface Raw {
+/** The columns accountColumns selects, as the driver returns them. */
+export interface AccountRaw {
   positions: { category: string; symbol: string; size: string; avg_entry: string }[];
   in_flight: {
     intent_id: number;
@@ -68,11 +69,12 @@ function stateName(s: string): TradingStateName {
   return (TRADING_STATES as readonly string[]).includes(s) ? (s as TradingStateName) : 'HALTED';
 }
 
-/** Built once per process: the statement is on every proposal's path (prebuilt.ts). */
-const accountStatement = prebuilt(
-  ['dayStart', 'now'],
-  (p) => sql`select
-    (select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,
+/**
+ * The account's columns, for a select of its own or beside another statement's (the tick's lease): one
+ * row whose columns parseAccountState reads.
+ */
+export function accountColumns(p: { dayStart: Placeholder; now: Placeholder }): SQL {
+  return sql`(select coalesce(json_agg(json_build_object('category', category, 'symbol', symbol,
         'size', size::text, 'avg_entry', avg_entry::text) order by symbol), '[]'::json)
       from positions where size <> 0) as positions,
     (select coalesce(json_agg(json_build_object('intent_id', i.id, 'category', i.category, 'symbol', i.symbol, 'side', i.side,
@@ -94,14 +96,22 @@ const accountStatement = prebuilt(
     (select coalesce(json_agg(json_build_object('key', key, 'value', value)), '[]'::json)
       from risk_settings) as overrides,
     (select json_build_object('state', state, 'reason', reason, 'changed_by', changed_by,
-        'changed_at', changed_at) from trading_state limit 1) as state`,
-);
+        'changed_at', changed_at) from trading_state limit 1) as state`;
+}
+
+/** Built once per process: the statement is on every proposal's path (prebuilt.ts). */
+const accountStatement = prebuilt(['dayStart', 'now'], (p) => sql`select ${accountColumns(p)}`);
 
 /** The account at `now`; trade results as recentResultsFilter selects them. */
 export async function loadAccountState(db: Db, dayStart: number, now: number): Promise<AccountState> {
   const res = await accountStatement(db, { dayStart, now });
-  const r = rows<Raw>(res)[0];
+  const r = rows<AccountRaw>(res)[0];
   if (!r) throw new Error('account state query returned no row');
+  return parseAccountState(r);
+}
+
+/** The account from the columns of accountColumns. */
+export function parseAccountState(r: AccountRaw): AccountState {
   return {
     positions: r.positions.map((p) => ({
       category: p.category,
