@@ -34,7 +34,7 @@ export interface IntentMeta {
   candleTime?: number;
   leg?: 'entry' | 'exit';
   requestedBy?: string;
-  /** Evaluate as if the position were already flat (the entry leg of a reversal). */
+  /** Evaluate as if the position were already flat (the entry leg of a reversal): it leaves after its exit. */
   assumeFlat?: boolean;
   /**
    * An earlier order of the same strategy instance may still be on its way (a reversal's exit, an entry
@@ -112,7 +112,11 @@ export async function loadProposalContext(
     opts.market ?? marketView(deps, category, symbol, { streamed: opts.streamed === true }),
     refreshBalances(deps).then(() => loadPortfolioInputs(deps)),
   ]);
-  return { market: m, inputs, overrides: inputs.overrides, state: inputs.tradingState };
+  return contextOf(m, inputs);
+}
+
+function contextOf(market: MarketView, inputs: PortfolioInputs): ProposalContext {
+  return { market, inputs, overrides: inputs.overrides, state: inputs.tradingState };
 }
 
 /**
@@ -130,7 +134,7 @@ export async function contextWithAccount(
     marketView(deps, category, symbol, { streamed: true }),
     refreshBalances(deps).then(() => account),
   ]);
-  return { market: m, inputs: { ...a, now }, overrides: a.overrides, state: a.tradingState };
+  return contextOf(m, { ...a, now });
 }
 
 /** Approved orders on the way, as risk counts them; an intent being judged again is not its own rival. */

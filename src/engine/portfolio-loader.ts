@@ -121,7 +121,6 @@ async function marksFor(
   return out;
 }
 
-/** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
 /**
  * The position one symbol is judged at instead of the stored one: flat for a reversal's entry (its exit
  * goes first), or what it will be once the instance's earlier orders on their way have filled.
@@ -132,6 +131,7 @@ export interface PositionOverride {
   readonly size: Decimal;
 }
 
+/** The view from loaded inputs, with marks for every open position (`extraMarks` take precedence). */
 export async function viewFromInputs(
   deps: EngineDeps,
   inputs: PortfolioInputs,

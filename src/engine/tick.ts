@@ -331,7 +331,7 @@ async function actOnCandle(
             ...(signal.stop ? { stopPrice: signal.stop } : {}),
             source: 'strategy',
           },
-          { ...meta, leg: 'entry', assumeFlat: exit, behindEarlier: exit || onWay },
+          { ...meta, leg: 'entry', assumeFlat: exit, behindEarlier: onWay },
           pctx,
         ),
       );

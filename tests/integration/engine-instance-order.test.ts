@@ -5,55 +5,29 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listPositions } from '../../src/db/repos/positions.js';
-import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
-import { approvals, intents } from '../../src/db/schema/index.js';
+import { approvals } from '../../src/db/schema/index.js';
 import { castVote } from '../../src/engine/approvals.js';
 import { RetryLater } from '../../src/engine/exchange-errors.js';
 import { submitIntent } from '../../src/engine/order-service.js';
 import { processTick } from '../../src/engine/tick.js';
 import type { ExchangePort } from '../../src/exchange/port.js';
 import { ZERO } from '../../src/domain/decimal.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import type { TestEngine } from '../helpers/engine.js';
+import { startTurner, TURNER_WARMUP, type Turner } from '../helpers/turner.js';
 
 describe('a waiting entry approved while its strategy turns', () => {
   let t: TestEngine;
   const queued: number[] = [];
-  const bar = (close: number) => {
-    const c = String(close);
-    t.sim.market.pushCandle('BTCUSDT', { open: c, high: c, low: c, close: c, volume: '1' });
-    t.sim.market.advance(1);
-  };
-  const ofInstance = () =>
-    t.deps.db.select().from(intents).where(eq(intents.strategyInstanceId, 'turner')).orderBy(intents.id);
+  let bar: Turner['bar'];
+  let ofInstance: Turner['intents'];
 
   beforeAll(async () => {
-    const ref: { market?: TestEngine['sim']['market'] } = {};
-    t = await startTestEngine({
-      inlineSubmit: false,
-      sim: { now: () => ref.market?.time() ?? Date.now() },
-      config: {
-        // Each bar moves market time by two minutes: the approvals must outlive a bar.
-        approvals: { mode: 'manual', ttlSeconds: 600 },
-        strategies: [
-          {
-            id: 'turner',
-            strategy: 'sma-cross',
-            symbol: 'BTCUSDT',
-            category: 'linear',
-            interval: '1',
-            params: { fast: 2, slow: 4 },
-            sizing: { mode: 'fixed-notional', notional: '500' },
-          },
-        ],
-      },
-    });
-    ref.market = t.sim.market;
-    t.deps.clock = { now: () => t.sim.market.time() };
+    // Each bar moves market time by two minutes: the approvals must outlive a bar.
+    ({ t, bar, intents: ofInstance } = await startTurner({ mode: 'manual', ttlSeconds: 600 }));
     // The orders queue, as the test drains it below.
     t.deps.enqueueSubmit = async (intentId) => {
       queued.push(intentId);
     };
-    await syncStrategyInstances(t.deps.db, t.deps.config.strategies);
   });
   afterAll(async () => {
     await t?.close();
@@ -83,7 +57,7 @@ describe('a waiting entry approved while its strategy turns', () => {
   }
 
   it('sends the approved short, then its exit, then the long: the venue ends long the new entry', async () => {
-    for (const close of [50_000, 50_000, 50_000, 50_000, 50_100, 50_200, 50_300, 50_400]) bar(close);
+    for (const close of TURNER_WARMUP) bar(close);
     bar(49_000); // SMA(2) crosses below SMA(4): a short entry, waiting for approval
     expect((await processTick(t.deps, 'turner')).kind).toBe('acted');
     const [short] = await ofInstance();

@@ -2,55 +2,29 @@
 // (approving it now would trade against the signal) and no exit is sent for a position that never opened.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
-import { approvals, intents } from '../../src/db/schema/index.js';
+import { approvals } from '../../src/db/schema/index.js';
 import { processTick } from '../../src/engine/tick.js';
 import { renderApproval } from '../../src/chat/core/approval-view.js';
 import { approvalDetail } from '../../src/db/repos/views.js';
 import { dec } from '../../src/domain/decimal.js';
-import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import type { TestEngine } from '../helpers/engine.js';
+import { startTurner, TURNER_WARMUP, type Turner } from '../helpers/turner.js';
 
 describe('an entry waiting for approval when the strategy turns', () => {
   let t: TestEngine;
-  const bar = (close: number) => {
-    const c = String(close);
-    t.sim.market.pushCandle('BTCUSDT', { open: c, high: c, low: c, close: c, volume: '1' });
-    t.sim.market.advance(1); // the bar is closed once its minute is over
-  };
-  const ofInstance = () =>
-    t.deps.db.select().from(intents).where(eq(intents.strategyInstanceId, 'turner')).orderBy(intents.id);
+  let bar: Turner['bar'];
+  let ofInstance: Turner['intents'];
 
   beforeAll(async () => {
     // One clock for all: the simulator's server and the engine both read market time, moved by the bars.
-    const ref: { market?: TestEngine['sim']['market'] } = {};
-    t = await startTestEngine({
-      inlineSubmit: false,
-      sim: { now: () => ref.market?.time() ?? Date.now() },
-      config: {
-        approvals: { mode: 'manual' },
-        strategies: [
-          {
-            id: 'turner',
-            strategy: 'sma-cross',
-            symbol: 'BTCUSDT',
-            category: 'linear',
-            interval: '1',
-            params: { fast: 2, slow: 4 },
-            sizing: { mode: 'fixed-notional', notional: '500' },
-          },
-        ],
-      },
-    });
-    ref.market = t.sim.market;
-    t.deps.clock = { now: () => t.sim.market.time() };
-    await syncStrategyInstances(t.deps.db, t.deps.config.strategies);
+    ({ t, bar, intents: ofInstance } = await startTurner());
   });
   afterAll(async () => {
     await t?.close();
   });
 
   it('withdraws the waiting short when SMA(2) crosses back above SMA(4), then asks for the long', async () => {
-    for (const close of [50_000, 50_000, 50_000, 50_000, 50_100, 50_200, 50_300, 50_400]) bar(close);
+    for (const close of TURNER_WARMUP) bar(close);
     bar(49_000); // SMA(2) 49,700 < SMA(4) 49,975: crosses below
     const first = await processTick(t.deps, 'turner');
     expect(first.kind).toBe('acted');

@@ -8,6 +8,7 @@ import {
   orders,
   positions,
   riskDecisions,
+  ON_WAY_INTENT_STATUSES_SQL,
   UNFINISHED_INTENT_STATUSES_SQL,
 } from '../schema/index.js';
 
@@ -106,7 +107,7 @@ function pendingSql(instanceId: string | Placeholder) {
   return sql`select json_build_object(
       'onWay', coalesce(sum(${left}) filter (where i.status <> 'awaiting-approval'), 0)::text,
       'awaiting', coalesce(sum(${left}) filter (where i.status = 'awaiting-approval'), 0)::text,
-      'orders', count(*) filter (where i.status in ('approved', 'submitted')))::text
+      'orders', count(*) filter (where i.status in ${ON_WAY_INTENT_STATUSES_SQL}))::text
     from ${intents} i ${LATEST_ORDER}
     where i.strategy_instance_id = ${instanceId} and i.status in ${UNFINISHED_INTENT_STATUSES_SQL}`;
 }
@@ -167,7 +168,7 @@ export async function earlierOnItsWay(
     .from(intents)
     .where(
       sql`${intents.strategyInstanceId} = ${intent.strategyInstanceId} and ${intents.id} < ${intent.id}
-        and ${intents.status} in ('approved', 'submitted')`,
+        and ${intents.status} in ${ON_WAY_INTENT_STATUSES_SQL}`,
     )
     .orderBy(intents.id)
     .limit(1);

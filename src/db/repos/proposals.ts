@@ -195,30 +195,39 @@ export async function writeProposal(
   submit?: SubmitNow,
   guard?: { exposureVersion: number },
 ): Promise<WrittenProposal | null> {
+  // The row as it is written (defaults applied): the statement's values, and what callers read of it.
+  const base: Omit<IntentRow, 'id' | 'createdAt' | 'updatedAt'> = {
+    ref: intent.ref,
+    attempt: intent.attempt ?? 1,
+    source: intent.source,
+    strategyInstanceId: intent.strategyInstanceId ?? null,
+    candleTime: intent.candleTime ?? null,
+    leg: intent.leg ?? 'entry',
+    category: intent.category,
+    symbol: intent.symbol,
+    side: intent.side,
+    orderType: intent.orderType ?? 'Market',
+    qty: intent.qty ?? null,
+    notional: intent.notional ?? null,
+    limitPrice: intent.limitPrice ?? null,
+    stopPrice: intent.stopPrice ?? null,
+    reduceOnly: intent.reduceOnly ?? false,
+    // With an order the intent is 'submitted' when the gate lets it out, else 'approved' for its job.
+    status: submit ? 'approved' : intent.status,
+    reason: intent.reason ?? null,
+    requestedBy: intent.requestedBy ?? null,
+  };
   let res;
   try {
     res = await proposalStatement(db, {
       guarded: guard !== undefined,
       version: guard?.exposureVersion ?? 0,
-      ref: intent.ref,
-      attempt: intent.attempt ?? 1,
-      source: intent.source,
-      instanceId: intent.strategyInstanceId ?? null,
-      candleTime: intent.candleTime ?? null,
-      leg: intent.leg ?? 'entry',
-      category: intent.category,
-      symbol: intent.symbol,
-      side: intent.side,
-      orderType: intent.orderType ?? 'Market',
-      qty: money(intent.qty),
-      notional: money(intent.notional),
-      limitPrice: money(intent.limitPrice),
-      stopPrice: money(intent.stopPrice),
-      reduceOnly: intent.reduceOnly ?? false,
-      // With an order the intent is 'submitted' when the gate lets it out, else 'approved' for its job.
-      status: submit ? 'approved' : intent.status,
-      requestedBy: intent.requestedBy ?? null,
-      reason: intent.reason ?? null,
+      ...base,
+      instanceId: base.strategyInstanceId,
+      qty: money(base.qty),
+      notional: money(base.notional),
+      limitPrice: money(base.limitPrice),
+      stopPrice: money(base.stopPrice),
       outcome: d.outcome,
       dQty: money(d.qty),
       dPrice: money(d.price),
@@ -239,29 +248,13 @@ export async function writeProposal(
   if (!r?.id) return null;
   const id = Number(r.id);
   const order = submit && r.order_id ? writtenOrder(Number(r.order_id), id, submit.order) : null;
-  // The row as written (the statement returns ids only): what callers read of a fresh intent.
+  const now = new Date();
   const row: IntentRow = {
+    ...base,
     id,
-    ref: intent.ref,
-    attempt: intent.attempt ?? 1,
-    source: intent.source,
-    strategyInstanceId: intent.strategyInstanceId ?? null,
-    candleTime: intent.candleTime ?? null,
-    leg: intent.leg ?? 'entry',
-    category: intent.category,
-    symbol: intent.symbol,
-    side: intent.side,
-    orderType: intent.orderType ?? 'Market',
-    qty: intent.qty ?? null,
-    notional: intent.notional ?? null,
-    limitPrice: intent.limitPrice ?? null,
-    stopPrice: intent.stopPrice ?? null,
-    reduceOnly: intent.reduceOnly ?? false,
-    status: order ? 'submitted' : (intent.status ?? 'pending-risk'),
-    reason: intent.reason ?? null,
-    requestedBy: intent.requestedBy ?? null,
-    createdAt: new Date(),
-    updatedAt: new Date(),
+    status: order ? 'submitted' : base.status,
+    createdAt: now,
+    updatedAt: now,
   };
   return { intent: row, approvalId: r.approval_id === null ? null : Number(r.approval_id), order };
 }

@@ -38,6 +38,9 @@ export const APPROVED_UNFINISHED_INTENT_STATUSES_SQL = literalList(
   UNFINISHED_INTENT_STATUSES.filter((s) => s !== 'pending-risk'),
 );
 
+/** Unfinished intents whose order is on its way, or about to be: approved, or submitted to the venue. */
+export const ON_WAY_INTENT_STATUSES_SQL = literalList(['approved', 'submitted']);
+
 /** Order statuses after which nothing more fills, as literal SQL. */
 export const TERMINAL_ORDER_STATUSES_SQL = literalList(TERMINAL_ORDER_STATUSES);
 
