@@ -1,7 +1,7 @@
 // Submitting an approved intent to the exchange exactly once. The order row and its Submitted event are
 // committed before the request leaves; any doubt afterwards is resolved by looking the order up by its
-// orderLinkId (the same id is sent again only when the venue has never seen it, and the venue rejects
-// a duplicate id) — never by a blind resubmission.
+// orderLinkId (the same id is sent again only when the venue has never seen it, after risk has judged it
+// again, and the venue rejects a duplicate id) — never by a blind resubmission.
 import { claimKey, submitOrderKey } from '../db/repos/idempotency.js';
 import {
   earlierOnItsWay,
@@ -26,6 +26,7 @@ import type { OrderReport } from '../exchange/port.js';
 import type { EngineDeps } from './deps.js';
 import { consequenceOf, errorCode, RetryLater, safeMessage } from './exchange-errors.js';
 import { applyOrderReport, pullExecutions } from './reports.js';
+import { judgeResend } from './resend.js';
 import { toPortSide } from './side-map.js';
 import { metrics } from '../platform/metrics.js';
 
@@ -180,6 +181,11 @@ export async function sendOrder(
     } catch (e) {
       throw new RetryLater(`lookup of ${orderLinkId} failed: ${safeMessage(e)}`);
     }
+  }
+  if (!report && !opts.fresh) {
+    // The venue has never seen it: an earlier attempt died or lost its request before it arrived.
+    const v = await judgeResend(deps, intent, order);
+    if (!v.send) return { kind: v.kind, reason: v.reason };
   }
   if (!report) {
     try {

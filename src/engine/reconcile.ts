@@ -1,11 +1,10 @@
 // Reconciliation: compare our orders, fills and positions with the exchange's and repair the drift —
 // on start, after every private-stream reconnect, and every minute. Drift is reported, never hidden.
-import { applyOrderEvent, openOrders } from '../db/repos/orders.js';
-import { stuckIntents, transitionIntent } from '../db/repos/intents.js';
+import { openOrders } from '../db/repos/orders.js';
+import { stuckIntents } from '../db/repos/intents.js';
 import { listPositions, overwritePositionSize, updateMarks } from '../db/repos/positions.js';
 import { snapshotEquity } from '../db/repos/account.js';
 import { ZERO, type Decimal } from '../domain/decimal.js';
-import { notFoundAtVenue } from '../domain/order.js';
 import type { Category } from '../domain/instrument.js';
 import type { EngineDeps } from './deps.js';
 import { actOnBreaches } from './breaches.js';
@@ -14,9 +13,10 @@ import { ensureInstrument } from './instruments.js';
 import { createTradingServices } from './trading-services.js';
 import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
 import { applyFillReport, applyOrderReport, inVenueOrder } from './reports.js';
+import { failUnsent, TOO_LATE_REASON, UNSEEN_GRACE_MS, unsentFate } from './resend.js';
 
-/** How long a sent order may stay unseen at the venue before we call it never placed. */
-export const UNSEEN_GRACE_MS = 60_000;
+export { UNSEEN_GRACE_MS } from './resend.js';
+const NEVER_REACHED = 'the order never reached the exchange';
 /** How far back executions are re-read on every pass. */
 export const EXECUTION_LOOKBACK_MS = 24 * 3_600_000;
 /** How long a position difference must hold before it counts as drift. */
@@ -76,16 +76,12 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
       await applyOrderReport(deps, r);
       continue;
     }
-    if (!o.exchangeOrderId && now - o.createdAt.getTime() > UNSEEN_GRACE_MS) {
-      // Proven absent: record it and let the operator decide; never resubmit on our own.
-      await deps.db.transaction(async (tx) => {
-        const res = await applyOrderEvent(tx, o.orderLinkId, notFoundAtVenue(now));
-        if (res.ok && o.intentId !== null) {
-          await transitionIntent(tx, o.intentId, ['submitted'], 'failed', {
-            reason: 'the order never reached the exchange',
-          });
-        }
-      });
+    if (o.exchangeOrderId) continue;
+    // An intent's order is sent again by its submit job (re-judged by risk) until it is too old; one
+    // without an intent has nobody to send it again. Either way it is proven absent only past the grace.
+    const age = now - o.createdAt.getTime();
+    const absent = o.intentId !== null ? unsentFate(age) === 'fail' : age > UNSEEN_GRACE_MS;
+    if (absent && (await failUnsent(deps, o, o.intentId !== null ? TOO_LATE_REASON : NEVER_REACHED))) {
       out.neverPlaced.push(o.orderLinkId);
     }
   }

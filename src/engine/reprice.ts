@@ -6,7 +6,7 @@ import type { Instrument } from '../domain/instrument.js';
 import type { OrderProposal } from '../risk/types.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
-import { checksJson, judgeProposal, loadProposalContext } from './pipeline.js';
+import { checksJson, judgeProposal, loadProposalContext } from './judge.js';
 import { marketView } from './portfolio-loader.js';
 
 /**

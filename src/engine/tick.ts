@@ -31,13 +31,8 @@ import { RetryLater } from './exchange-errors.js';
 import { ensureInstrument } from './instruments.js';
 import { intervalMs } from './intervals.js';
 import { metrics } from '../platform/metrics.js';
-import {
-  contextWithAccount,
-  loadProposalContext,
-  proposeIntent,
-  type PipelineResult,
-  type ProposalContext,
-} from './pipeline.js';
+import { contextWithAccount, loadProposalContext, type ProposalContext } from './judge.js';
+import { proposeIntent, type PipelineResult } from './pipeline.js';
 import { balancesReady, sharedPortfolioView } from './portfolio-loader.js';
 import { Memo, SingleFlight } from './memo.js';
 import { knownInstance, rememberInstance, type KnownInstance } from './processed-candles.js';

@@ -260,16 +260,14 @@ describe('the trading core under chaos', () => {
     // (1) No intent has more than one exchange order; every done intent has exactly one that filled.
     expect(ends.filter((e) => e.venueOrders > 1).map((e) => e.ref)).toEqual([]);
     expect(done.filter((e) => e.venueOrdersFilled !== 1).map((e) => e.ref)).toEqual([]);
-    // (2) No approved intent is lost: each ended done or failed, and a failure says why.
+    // (2) No approved intent is lost: each one reached the exchange and filled. An order whose process died
+    //     before its request left is sent again (judged anew by risk) by the submit job reconcile requeues.
     const approved = ends.filter((e) => e.approved);
     expect(approved.length).toBe(outcomes.filter((o) => o.kind === 'submitted').length);
     expect(
-      approved.filter((e) => e.status !== 'done' && e.status !== 'failed').map((e) => `${e.id}:${e.status}`),
-      `approved intents still owed after ${settleMs} ms of settling: ${summary}`,
+      approved.filter((e) => e.status !== 'done').map((e) => `${e.id}:${e.status}:${e.reason ?? ''}`),
+      `approved intents not done after ${settleMs} ms of settling: ${summary}`,
     ).toEqual([]);
-    expect(failed.filter((e) => !e.reason).map((e) => e.ref)).toEqual([]);
-    // Chaos must not turn into "everything failed": most trades reach the exchange.
-    expect(done.length, summary).toBeGreaterThanOrEqual(TRADES / 2);
     // (3) Fills and the position equal the exchange's, and the fills alone explain the position.
     const f = await fillLines(rt.deps.db, sim);
     expect(f.ours).toEqual(f.venue);

@@ -2,7 +2,8 @@
 // account (as every instance of a series is at a candle close) cannot together pass a limit each passes
 // alone, and an approved order that has not filled yet still counts for the next decision.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProposalContext, proposeIntent, type PipelineResult } from '../../src/engine/pipeline.js';
+import { loadProposalContext } from '../../src/engine/judge.js';
+import { proposeIntent, type PipelineResult } from '../../src/engine/pipeline.js';
 import { marketBuy, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 const buy = marketBuy;

@@ -14,7 +14,8 @@ import { leaseAndRead, releaseTickLease } from '../../src/db/repos/tick-leases.j
 import { setTradingState } from '../../src/db/repos/trading-state.js';
 import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
-import { loadProposalContext, proposeIntent } from '../../src/engine/pipeline.js';
+import { loadProposalContext } from '../../src/engine/judge.js';
+import { proposeIntent } from '../../src/engine/pipeline.js';
 import { reconcile, STUCK_AFTER_MS } from '../../src/engine/reconcile.js';
 import { processTick } from '../../src/engine/tick.js';
 import { submittedOrder } from '../../src/db/repos/orders.js';
