@@ -27,6 +27,7 @@ import type { EngineDeps } from './deps.js';
 import { consequenceOf, errorCode, RetryLater, safeMessage } from './exchange-errors.js';
 import { applyOrderReport, pullExecutions } from './reports.js';
 import { judgeResend } from './resend.js';
+import { stateAllows } from './trading-gate.js';
 import { toPortSide } from './side-map.js';
 import { metrics } from '../platform/metrics.js';
 
@@ -38,16 +39,6 @@ export type SubmitResult =
 
 export function linkIdOf(intent: Pick<IntentRow, 'ref' | 'attempt'>): string {
   return orderLinkIdFor(intent.ref, intent.attempt);
-}
-
-/** Whether the trading state lets this intent's order out. */
-export function stateAllows(state: string, intent: Pick<IntentRow, 'source' | 'reduceOnly'>): string | null {
-  if (state === 'HALTED' && intent.source !== 'kill') {
-    return 'trading is HALTED (kill switch); only an admin can resume';
-  }
-  if (state === 'REDUCING' && !intent.reduceOnly)
-    return 'trading is REDUCING: only orders that reduce a position are allowed';
-  return null;
 }
 
 /** `order` is the row this call created; absent when an earlier attempt created it. */

@@ -7,10 +7,12 @@ import { insertRiskDecision, lockIntent, transitionIntent, type IntentRow } from
 import { notFoundAtVenue } from '../domain/order.js';
 import type { Instrument } from '../domain/instrument.js';
 import type { OrderProposal } from '../risk/types.js';
+import type { Db } from '../db/client.js';
 import type { EngineDeps } from './deps.js';
 import { ensureInstrument } from './instruments.js';
 import { checksJson, judgeProposal, loadProposalContext } from './judge.js';
 import { metrics } from '../platform/metrics.js';
+import { stateAllows } from './trading-gate.js';
 
 /** How long a sent order may stay unseen at the venue before a lookup's "not found" is believed. */
 export const UNSEEN_GRACE_MS = 60_000;
@@ -30,19 +32,26 @@ export const TOO_LATE_REASON = `the order never reached the exchange within ${RE
 
 export type ResendVerdict = { send: true } | { send: false; kind: 'skipped' | 'denied'; reason: string };
 
-/** Record an unsent order as never placed and its intent failed (one transaction); true when it moved. */
-export async function failUnsent(
+/** Record an unsent order as never placed and its intent failed; false when the order had already moved. */
+async function recordUnsent(
+  tx: Db,
+  order: Pick<OrderRow, 'orderLinkId' | 'intentId'>,
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const res = await applyOrderEvent(tx, order.orderLinkId, notFoundAtVenue(now, reason));
+  if (res.ok && order.intentId !== null)
+    await transitionIntent(tx, order.intentId, ['submitted'], 'failed', { reason });
+  return res.ok;
+}
+
+/** recordUnsent in a transaction of its own. */
+export function failUnsent(
   deps: EngineDeps,
   order: Pick<OrderRow, 'orderLinkId' | 'intentId'>,
   reason: string,
 ): Promise<boolean> {
-  const moved = await deps.db.transaction(async (tx) => {
-    const res = await applyOrderEvent(tx, order.orderLinkId, notFoundAtVenue(deps.clock.now(), reason));
-    if (res.ok && order.intentId !== null)
-      await transitionIntent(tx, order.intentId, ['submitted'], 'failed', { reason });
-    return res.ok;
-  });
-  return moved;
+  return deps.db.transaction((tx) => recordUnsent(tx, order, reason, deps.clock.now()));
 }
 
 function proposalOf(intent: IntentRow, order: OrderRow): OrderProposal {
@@ -111,7 +120,8 @@ export async function judgeResend(
           },
         ]
     : d.reasons.map((r) => ({ check: r.check, reason: r.reason }));
-  const verdict = await deps.db.transaction(async (tx): Promise<ResendVerdict | 'fail'> => {
+  // One transaction: the new decision and, when it stops the order, the order and intent failed with it.
+  const verdict = await deps.db.transaction(async (tx): Promise<ResendVerdict | { failed: string }> => {
     const [locked, ts] = await Promise.all([lockIntent(tx, intent.id), getTradingState(tx)]);
     if (locked?.status !== 'submitted')
       return { send: false, kind: 'skipped', reason: `intent ${intent.id} is ${locked?.status ?? 'gone'}` };
@@ -125,32 +135,32 @@ export async function judgeResend(
       inputs: { ...checksJson(d.checks), note },
     });
     // Risk read the state before this transaction; a kill switch thrown since then still stops it.
-    if (ts.state === 'HALTED' || (ts.state === 'REDUCING' && !intent.reduceOnly)) return 'fail';
-    if (!sameOrder) return 'fail';
-    // Touch the intent: it was just handled, so the stuck-intent sweep leaves it alone for a while.
-    await transitionIntent(tx, intent.id, ['submitted'], 'submitted');
-    return { send: true };
+    const blocked = sameOrder
+      ? stateAllows(ts.state, intent)
+      : reasons.map((r) => r.reason).join('; ') || 'risk found no order to send';
+    if (blocked === null) {
+      // Touch the intent: it was just handled, so the stuck-intent sweep leaves it alone for a while.
+      await transitionIntent(tx, intent.id, ['submitted'], 'submitted');
+      return { send: true };
+    }
+    const reason = `not sent again: ${blocked}`;
+    if (!(await recordUnsent(tx, order, reason, now)))
+      return { send: false, kind: 'skipped', reason: `order ${order.orderLinkId} has moved on` };
+    return { failed: blocked };
   });
-  if (verdict !== 'fail') return verdict;
-  const state = await getTradingState(deps.db);
-  const why =
-    reasons.length > 0
-      ? reasons.map((r) => r.reason).join('; ')
-      : `trading is ${state.state}${state.reason ? ` (${state.reason})` : ''}`;
-  const reason = `not sent again: ${why}`;
+  if (!('failed' in verdict)) return verdict;
   metrics.orderRejected(reasons.length > 0 ? 'risk' : 'trading-halted');
   for (const r of reasons) metrics.riskDenied(r.check);
-  if (await failUnsent(deps, order, reason)) {
-    await deps.notifier.notify({
-      kind: 'risk-denial',
-      intentId: intent.id,
-      symbol: intent.symbol,
-      reasons: [
-        { check: 'resend', reason: note },
-        ...(reasons.length > 0 ? reasons : [{ check: 'trading-state', reason: why }]),
-      ],
-    });
-  }
+  await deps.notifier.notify({
+    kind: 'risk-denial',
+    intentId: intent.id,
+    symbol: intent.symbol,
+    reasons: [
+      { check: 'resend', reason: note },
+      ...(reasons.length > 0 ? reasons : [{ check: 'trading-state', reason: verdict.failed }]),
+    ],
+  });
+  const reason = `not sent again: ${verdict.failed}`;
   return { send: false, kind: 'denied', reason };
 }
 

@@ -9,7 +9,8 @@ import type { OrderType } from '../domain/events.js';
 import { orderLinkIdFor } from '../domain/ids.js';
 import type { OrderProposal } from '../risk/types.js';
 import type { EngineDeps } from './deps.js';
-import { sendOrder, stateAllows } from './order-service.js';
+import { sendOrder } from './order-service.js';
+import { stateAllows } from './trading-gate.js';
 
 /** The order an intent sent at once is written with, and the trading states that let it out. */
 export function sendNowParts(proposal: OrderProposal, qty: Decimal, ref: string, now: number): SubmitNow {
