@@ -15,17 +15,20 @@ export interface IntentOutcome {
   reason: string | null;
   /** Risk approved it, so an order was owed. */
   approved: boolean;
+  /** Decisions taken again because the venue had not seen its order (a resend). */
+  rejudged: number;
   venueOrders: number;
   venueOrdersFilled: number;
 }
 
 export async function intentOutcomes(db: Db, sim: SimHandle): Promise<IntentOutcome[]> {
   const rows = await db.select().from(intents).orderBy(intents.id);
-  const approvedIds = new Set(
-    (await db.select({ id: riskDecisions.intentId, outcome: riskDecisions.outcome }).from(riskDecisions))
-      .filter((d) => d.outcome === 'approved')
-      .map((d) => d.id),
-  );
+  const decisions = await db
+    .select({ id: riskDecisions.intentId, outcome: riskDecisions.outcome, inputs: riskDecisions.inputs })
+    .from(riskDecisions);
+  const approvedIds = new Set(decisions.filter((d) => d.outcome === 'approved').map((d) => d.id));
+  const rejudged = (id: number) =>
+    decisions.filter((d) => d.id === id && JSON.stringify(d.inputs).includes('judged again')).length;
   const orders = sim.state.orders();
   return rows.map((i) => {
     const mine = orders.filter((o) => o.orderLinkId.startsWith(`bsn-${i.ref}-`));
@@ -35,6 +38,7 @@ export async function intentOutcomes(db: Db, sim: SimHandle): Promise<IntentOutc
       status: i.status,
       reason: i.reason,
       approved: approvedIds.has(i.id),
+      rejudged: rejudged(i.id),
       venueOrders: mine.length,
       venueOrdersFilled: mine.filter((o) => dec(o.cumExecQty).gt(ZERO)).length,
     };

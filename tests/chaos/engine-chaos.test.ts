@@ -241,7 +241,8 @@ describe('the trading core under chaos', () => {
       `spawned, ${s.diedOnTheirOwn} died on their own, start-up ${median(s.startupMs)} ms median; redis started ${redis.starts}×; faults hit: lost responses ` +
       `${faults.lost.taken}/${faults.lost.set}, 503s ${faults.http.taken}/${faults.http.set}; ` +
       `${ends.length} intents: ${tally(ends.map((e) => e.status))}; failed: ` +
-      `${tally(failed.map((e) => e.reason ?? '(no reason)'))}; producer retries ${producerRetries.length}; ` +
+      `${tally(failed.map((e) => e.reason ?? '(no reason)'))}; sent again after risk judged them anew: ` +
+      `${ends.filter((e) => e.rejudged > 0).length}; producer retries ${producerRetries.length}; ` +
       `job ends ${JSON.stringify(s.ends)}, ${median(s.jobMs)} ms median; ` +
       `chaos ${chaosMs} ms, settle ${settleMs} ms; last reconcile requeued ${last.requeued.length}, ` +
       `drift ${last.positionDrift.join(', ') || 'none'}, never placed ${last.neverPlaced.length}; ` +
