@@ -15,7 +15,6 @@ import { loadPortfolioView, refreshBalances } from './portfolio-loader.js';
 import { applyFillReport, applyOrderReport, inVenueOrder } from './reports.js';
 import { failUnsent, TOO_LATE_REASON, UNSEEN_GRACE_MS, unsentFate } from './resend.js';
 
-export { UNSEEN_GRACE_MS } from './resend.js';
 const NEVER_REACHED = 'the order never reached the exchange';
 /** How far back executions are re-read on every pass. */
 export const EXECUTION_LOOKBACK_MS = 24 * 3_600_000;
@@ -80,8 +79,11 @@ export async function reconcile(deps: EngineDeps): Promise<ReconcileReport> {
     // An intent's order is sent again by its submit job (re-judged by risk) until it is too old; one
     // without an intent has nobody to send it again. Either way it is proven absent only past the grace.
     const age = now - o.createdAt.getTime();
-    const absent = o.intentId !== null ? unsentFate(age) === 'fail' : age > UNSEEN_GRACE_MS;
-    if (absent && (await failUnsent(deps, o, o.intentId !== null ? TOO_LATE_REASON : NEVER_REACHED))) {
+    const [absent, reason] =
+      o.intentId !== null
+        ? [unsentFate(age) === 'fail', TOO_LATE_REASON]
+        : [age > UNSEEN_GRACE_MS, NEVER_REACHED];
+    if (absent && (await failUnsent(deps, o, reason))) {
       out.neverPlaced.push(o.orderLinkId);
     }
   }

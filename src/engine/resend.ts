@@ -89,7 +89,10 @@ export async function judgeResend(
       reason: `order ${order.orderLinkId} is too old to send; reconcile settles it`,
     };
   if (fate === 'fail') {
-    if (await failUnsent(deps, order, TOO_LATE_REASON)) await tellFailed(deps, intent, TOO_LATE_REASON);
+    if (await failUnsent(deps, order, TOO_LATE_REASON)) {
+      const told = { intentId: intent.id, symbol: intent.symbol, reason: TOO_LATE_REASON };
+      await deps.notifier.notify({ kind: 'order-failed', ...told });
+    }
     return { send: false, kind: 'denied', reason: TOO_LATE_REASON };
   }
   if (intent.source === 'kill') return { send: true };
@@ -162,8 +165,4 @@ export async function judgeResend(
   });
   const reason = `not sent again: ${verdict.failed}`;
   return { send: false, kind: 'denied', reason };
-}
-
-async function tellFailed(deps: EngineDeps, intent: IntentRow, reason: string): Promise<void> {
-  await deps.notifier.notify({ kind: 'order-failed', intentId: intent.id, symbol: intent.symbol, reason });
 }

@@ -4,16 +4,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getIntent, stuckIntents } from '../../src/db/repos/intents.js';
-import { getOrderByLinkId, submittedOrder } from '../../src/db/repos/orders.js';
-import { writeProposal } from '../../src/db/repos/proposals.js';
+import { getOrderByLinkId } from '../../src/db/repos/orders.js';
 import { setTradingState } from '../../src/db/repos/trading-state.js';
 import { rows } from '../../src/db/rows.js';
-import { dec } from '../../src/domain/decimal.js';
-import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
 import { reconcile, STUCK_AFTER_MS } from '../../src/engine/reconcile.js';
 import { RESEND_MAX_AGE_MS, UNSEEN_GRACE_MS } from '../../src/engine/resend.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { writeUnsentOrder } from '../helpers/unsent-order.js';
 
 const CONFIG = { approvals: { mode: 'auto' }, risk: { maxNotionalPerSymbol: '100' } };
 
@@ -34,44 +32,8 @@ describe('an order the exchange has never seen', () => {
   });
 
   /** What a process leaves that committed its proposal and order, then died before the request: `ageMs` ago. */
-  async function unsent(qty: string, ageMs: number, side: 'Buy' | 'Sell' = 'Buy') {
-    const now = Date.now();
-    const ref = makeIntentId(now, new Uint8Array(8).fill(++seq));
-    const link = orderLinkIdFor(ref, 1);
-    const order = submittedOrder(
-      {
-        type: 'OrderCreated',
-        ts: now,
-        orderLinkId: link,
-        intentId: ref,
-        symbol: 'BTCUSDT',
-        category: 'linear',
-        side,
-        orderType: 'Market',
-        qty: dec(qty),
-        price: null,
-        timeInForce: 'IOC',
-        reduceOnly: false,
-      },
-      now,
-    );
-    const written = await writeProposal(
-      t.deps.db,
-      {
-        ref,
-        source: 'strategy',
-        category: 'linear',
-        symbol: 'BTCUSDT',
-        side,
-        orderType: 'Market',
-        qty: dec(qty),
-        reduceOnly: false,
-        status: 'approved',
-      },
-      { outcome: 'approved', qty: dec(qty), price: dec('50000'), notional: dec(qty).mul(50000), reasons: [] },
-      undefined,
-      { order, allowedStates: ['ACTIVE'] },
-    );
+  async function unsent(qty: string, ageMs: number) {
+    const { written, link } = await writeUnsentOrder(t.deps.db, { seed: ++seq, qty });
     const id = written?.intent.id;
     if (id === undefined || written?.order?.status !== 'Submitted') throw new Error('setup: no unsent order');
     const secs = Math.round(ageMs / 1000);

@@ -12,16 +12,16 @@ import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { rows } from '../../src/db/rows.js';
 import { leaseAndRead, releaseTickLease } from '../../src/db/repos/tick-leases.js';
 import { setTradingState } from '../../src/db/repos/trading-state.js';
-import { makeIntentId, orderLinkIdFor } from '../../src/domain/ids.js';
+import { makeIntentId } from '../../src/domain/ids.js';
 import { submitIntent } from '../../src/engine/order-service.js';
 import { loadProposalContext } from '../../src/engine/judge.js';
 import { proposeIntent } from '../../src/engine/pipeline.js';
 import { reconcile, STUCK_AFTER_MS } from '../../src/engine/reconcile.js';
 import { processTick } from '../../src/engine/tick.js';
-import { submittedOrder } from '../../src/db/repos/orders.js';
 import { parseConfig } from '../../src/platform/config.js';
 import type { OrderProposal } from '../../src/risk/types.js';
 import { marketBuy, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { writeUnsentOrder } from '../helpers/unsent-order.js';
 
 const buy = (qty: string): OrderProposal => marketBuy('BTCUSDT', qty);
 
@@ -81,44 +81,8 @@ describe('orders sent by the proposing tick', () => {
   });
 
   it('an intent written with its order by a process that then died is sent once, by lookup-first jobs', async () => {
-    const now = Date.now();
-    const ref = makeIntentId(now, new Uint8Array(8).fill(7));
-    const link = orderLinkIdFor(ref, 1);
-    const order = submittedOrder(
-      {
-        type: 'OrderCreated',
-        ts: now,
-        orderLinkId: link,
-        intentId: ref,
-        symbol: 'BTCUSDT',
-        category: 'linear',
-        side: 'Buy',
-        orderType: 'Market',
-        qty: dec('0.001'),
-        price: null,
-        timeInForce: 'IOC',
-        reduceOnly: false,
-      },
-      now,
-    );
     // The statement commits; the process dies before its request leaves.
-    const written = await writeProposal(
-      t.deps.db,
-      {
-        ref,
-        source: 'strategy',
-        category: 'linear',
-        symbol: 'BTCUSDT',
-        side: 'Buy',
-        orderType: 'Market',
-        qty: dec('0.001'),
-        reduceOnly: false,
-        status: 'approved',
-      },
-      { outcome: 'approved', qty: dec('0.001'), price: dec('50000'), notional: dec('50'), reasons: [] },
-      undefined,
-      { order, allowedStates: ['ACTIVE'] },
-    );
+    const { written, link } = await writeUnsentOrder(t.deps.db, { seed: 7, qty: '0.001' });
     expect(written?.intent.status).toBe('submitted');
     expect(written?.order?.status).toBe('Submitted');
     const id = written?.intent.id ?? -1;
