@@ -2,3 +2,4 @@
 export * from './market.js';
 export * from './trading.js';
 export * from './ops.js';
+export * from './web.js';
