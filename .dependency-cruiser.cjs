@@ -21,9 +21,26 @@ module.exports = {
       },
     },
     {
+      name: 'kernel-is-pure',
+      comment: 'the kernel decides for live and backtest alike: no db, queue, exchange, chat, platform I/O',
+      severity: 'error',
+      from: { path: '^src/(kernel|sdk)/' },
+      to: {
+        path: ['^src/(db|queue|exchange|chat|engine|backtest|cli|platform|web)/', '^(jobs|commands)/'],
+        pathNot: ['^src/platform/errors\\.ts$'],
+      },
+    },
+    {
+      name: 'sdk-is-the-bottom',
+      comment: 'the strategy SDK is what user files see: it rests on the domain only',
+      severity: 'error',
+      from: { path: '^src/sdk/' },
+      to: { path: ['^src/(kernel|risk|portfolio|strategies)/'] },
+    },
+    {
       name: 'pure-core-no-node-io',
       severity: 'error',
-      from: { path: '^src/(domain|risk|portfolio|strategies)/' },
+      from: { path: '^src/(domain|risk|portfolio|strategies|kernel|sdk)/' },
       to: {
         dependencyTypes: ['core'],
         path: '^(fs|net|http|https|child_process|dgram|tls|node:fs|node:net|node:http|node:https|node:child_process)$',
@@ -40,7 +57,7 @@ module.exports = {
       name: 'engine-uses-the-port',
       comment: 'the engine talks to exchanges through src/exchange/port.ts only',
       severity: 'error',
-      from: { path: '^src/(engine|risk|portfolio|strategies|domain)/' },
+      from: { path: '^src/(engine|risk|portfolio|strategies|domain|kernel|sdk)/' },
       to: { path: '^src/exchange/(bybit|sim)/' },
     },
     {

@@ -1,17 +1,3 @@
-// The approval policy: which orders go straight out, which need one approver, which need a quorum.
-import { Decimal } from '../domain/decimal.js';
-import type { ApprovalConfig } from '../platform/config.js';
-
-export type ApprovalRoute = { kind: 'auto' } | { kind: 'ask'; votes: number };
-
-/**
- * Who must agree before an order goes out. Orders that only reduce risk (closing, the kill switch) are
- * never held back: waiting for a vote while a position runs against you is the wrong default.
- */
-export function approvalRoute(cfg: ApprovalConfig, notional: Decimal, reducesRisk: boolean): ApprovalRoute {
-  if (reducesRisk || cfg.mode === 'auto') return { kind: 'auto' };
-  const quorum = notional.gt(new Decimal(cfg.quorumAboveNotional)) ? cfg.quorum : 1;
-  if (cfg.mode === 'manual') return { kind: 'ask', votes: quorum };
-  if (notional.lt(new Decimal(cfg.autoBelowNotional))) return { kind: 'auto' };
-  return { kind: 'ask', votes: quorum };
-}
+// The approval policy moved into the kernel (live and backtests decide alike); kept here for old imports.
+export { approvalRoute, type ApprovalPolicyInput } from '../kernel/approval-policy.js';
+export type { ApprovalRoute } from '../kernel/types.js';

@@ -1,0 +1,254 @@
+// A backtest through the kernel: candles in time order feed the same kernel the live bot runs (strategy,
+// sizing, risk, approval policy, protection), and its commands run against the simulated venue. Several
+// instances and symbols share one account, as in bosun.yaml. Pure: same inputs, same result.
+import { ZERO, type Decimal } from '../domain/decimal.js';
+import type { Fill } from '../domain/fill.js';
+import { intervalMs } from '../domain/intervals.js';
+import type { Category, Instrument } from '../domain/instrument.js';
+import type { RiskLimits } from '../risk/types.js';
+import type { Bar } from '../sdk/types.js';
+import type { ClosedRoundTrip } from './books.js';
+import { symbolKey } from './books.js';
+import { Kernel, type KernelStats } from './kernel.js';
+import { INTRABAR_RULE, SimVenue, type VenueCosts } from './sim-venue.js';
+import type { ApprovalRoute, Command, InstanceConfig, Notice, OrderReport, SeriesKey } from './types.js';
+
+/** Columns of one series (the backtester's CandleSeries has this shape). */
+export interface BarColumns {
+  readonly length: number;
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+export interface KernelBacktestInput {
+  /** The tradable series: orders on a symbol fill against its bars. One per symbol. */
+  readonly data: readonly { readonly series: SeriesKey; readonly bars: BarColumns }[];
+  readonly instances: readonly InstanceConfig[];
+  readonly instruments: readonly Instrument[];
+  readonly limits: RiskLimits;
+  readonly approvals: (notional: Decimal, reducesRisk: boolean) => ApprovalRoute;
+  readonly cash: Decimal;
+  readonly costs: VenueCosts;
+  readonly quoteCoin?: string;
+}
+
+export interface KernelBacktestResult {
+  readonly fills: readonly Fill[];
+  readonly trips: readonly ClosedRoundTrip[];
+  readonly notices: readonly Notice[];
+  readonly stats: KernelStats;
+  /** Equity at each close of the first series (float, for curves and ratios). */
+  readonly equity: Float64Array;
+  readonly times: Float64Array;
+  readonly equityFinal: Decimal;
+  readonly startingCash: Decimal;
+  /** Fees paid in the quote coin (spot buys' base-coin fees valued at their fill price). */
+  readonly fees: Decimal;
+  readonly intrabarRule: string;
+  readonly kernel: Kernel;
+}
+
+interface Event {
+  readonly closedAt: number;
+  /** Larger intervals first at one instant: an informative bar is in place before the bar that reads it. */
+  readonly order: number;
+  readonly feed: Feed;
+  readonly index: number;
+}
+
+interface Feed {
+  readonly series: SeriesKey;
+  readonly bars: BarColumns;
+  readonly tradable: boolean;
+}
+
+/** Aggregate a series into a larger interval; only complete buckets become bars. */
+export function resample(src: BarColumns, srcMs: number, interval: string): BarColumns {
+  const cols = {
+    time: [] as number[],
+    open: [] as number[],
+    high: [] as number[],
+    low: [] as number[],
+    close: [] as number[],
+    volume: [] as number[],
+  };
+  let bucket = NaN;
+  let count = 0;
+  let o = 0;
+  let h = -Infinity;
+  let l = Infinity;
+  let v = 0;
+  for (let i = 0; i < src.length; i++) {
+    const t = src.time[i] as number;
+    const ms = intervalMs(interval, t);
+    const b =
+      interval === 'M'
+        ? Date.UTC(new Date(t).getUTCFullYear(), new Date(t).getUTCMonth(), 1)
+        : Math.floor(t / ms) * ms;
+    if (b !== bucket) {
+      bucket = b;
+      count = 0;
+      o = src.open[i] as number;
+      h = -Infinity;
+      l = Infinity;
+      v = 0;
+    }
+    h = Math.max(h, src.high[i] as number);
+    l = Math.min(l, src.low[i] as number);
+    v += src.volume[i] as number;
+    count += 1;
+    const full =
+      count * srcMs >= intervalMs(interval, bucket) && t + srcMs === bucket + intervalMs(interval, bucket);
+    if (full) {
+      cols.time.push(bucket);
+      cols.open.push(o);
+      cols.high.push(h);
+      cols.low.push(l);
+      cols.close.push(src.close[i] as number);
+      cols.volume.push(v);
+    }
+  }
+  return {
+    length: cols.time.length,
+    time: Float64Array.from(cols.time),
+    open: Float64Array.from(cols.open),
+    high: Float64Array.from(cols.high),
+    low: Float64Array.from(cols.low),
+    close: Float64Array.from(cols.close),
+    volume: Float64Array.from(cols.volume),
+  };
+}
+
+/**
+ * The tradable series, and every further series an instance reads, resampled from its symbol's data
+ * (a 1h informative series from 1m candles: only complete hours become bars).
+ */
+function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
+  const feeds: Feed[] = input.data.map((d) => ({ series: d.series, bars: d.bars, tradable: true }));
+  const id = (c: Category, s: string, i: string) => `${c}:${s}@${i}`;
+  const have = new Set(feeds.map((f) => id(f.series.category, f.series.symbol, f.series.interval)));
+  for (const rt of kernel.instances) {
+    for (const d of rt.series) {
+      const symbol = d.symbol ?? rt.cfg.symbol;
+      const { category } = rt.cfg;
+      if (have.has(id(category, symbol, d.interval))) continue;
+      const base = input.data.find((x) => x.series.symbol === symbol && x.series.category === category);
+      if (!base)
+        throw new RangeError(`${rt.id} reads ${symbol} ${d.interval}, and no data for ${symbol} was given`);
+      const baseMs = intervalMs(base.series.interval, 0);
+      if (intervalMs(d.interval, 0) < baseMs) {
+        throw new RangeError(
+          `${rt.id} reads ${symbol} at ${d.interval}, finer than the data's ${base.series.interval}`,
+        );
+      }
+      feeds.push({
+        series: { category, symbol, interval: d.interval },
+        bars: resample(base.bars, baseMs, d.interval),
+        tradable: false,
+      });
+      have.add(id(category, symbol, d.interval));
+    }
+  }
+  return feeds;
+}
+
+function timeline(feeds: readonly Feed[]): Event[] {
+  const events: Event[] = [];
+  for (const feed of feeds) {
+    const ms = intervalMs(feed.series.interval, 0);
+    for (let i = 0; i < feed.bars.length; i++) {
+      const t = feed.bars.time[i] as number;
+      events.push({ closedAt: t + intervalMs(feed.series.interval, t), order: -ms, feed, index: i });
+    }
+  }
+  // Stable: at one instant, larger intervals first, then the series in the order given.
+  return events.sort((a, b) => a.closedAt - b.closedAt || a.order - b.order);
+}
+
+export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestResult {
+  if (input.data.length === 0) throw new RangeError('no data to backtest');
+  let counter = 0;
+  const kernel = new Kernel(
+    {
+      instances: input.instances,
+      instruments: input.instruments,
+      limits: input.limits,
+      approvals: input.approvals,
+      approvalTtlMs: 0,
+      quoteCoin: input.quoteCoin ?? 'USDT',
+      startingCash: input.cash,
+      autoApprove: true,
+    },
+    () => `bt${(++counter).toString(36)}`,
+  );
+  const instruments = new Map(input.instruments.map((i) => [symbolKey(i.category, i.symbol), i]));
+  const venue = new SimVenue(instruments, input.costs);
+  const feeds = feedsFor(kernel, input);
+  const events = timeline(feeds);
+  const notices: Notice[] = [];
+  const current = new Map<string, number>();
+  const idx = (c: Category, s: string) => current.get(symbolKey(c, s)) ?? -1;
+
+  const run = (cmds: readonly Command[], now: number) => {
+    let queue: readonly Command[] = cmds;
+    // Cancels answered at once by the venue come back to the kernel, which may answer again (a requote).
+    for (let guard = 0; queue.length > 0 && guard < 64; guard++) {
+      for (const c of queue) if (c.kind === 'notice') notices.push(c.notice);
+      const reports: OrderReport[] = [];
+      for (const c of queue) {
+        if (c.kind === 'place') reports.push(...venue.execute([c], idx(c.order.category, c.order.symbol)));
+        else reports.push(...venue.execute([c], 0));
+      }
+      const next: Command[] = [];
+      for (const r of reports) next.push(...kernel.onReport(r, now));
+      queue = next;
+    }
+  };
+
+  const first = feeds[0] as Feed;
+  const equity = new Float64Array(first.bars.length);
+  const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  for (const ev of events) {
+    const { feed, index: i } = ev;
+    const b = feed.bars;
+    bar.openTime = b.time[i] as number;
+    bar.open = b.open[i] as number;
+    bar.high = b.high[i] as number;
+    bar.low = b.low[i] as number;
+    bar.close = b.close[i] as number;
+    bar.volume = b.volume[i] as number;
+    if (feed.tradable) {
+      const { category, symbol } = feed.series;
+      current.set(symbolKey(category, symbol), i);
+      // The venue's part of the bar first: orders resting from earlier closes meet this bar's prices.
+      for (let guard = 0; guard < 256; guard++) {
+        const hit = venue.nextHit(feed.series, bar as Bar, i);
+        if (!hit) break;
+        run(kernel.onReport(hit, ev.closedAt - 1), ev.closedAt - 1);
+      }
+    }
+    run(kernel.onBar({ series: feed.series, bar, closedAt: ev.closedAt }), ev.closedAt);
+    if (feed === first) equity[i] = kernel.account.equityFloat();
+  }
+
+  let fees = ZERO;
+  for (const f of venue.fills)
+    fees = fees.plus(f.feeCurrency === (input.quoteCoin ?? 'USDT') ? f.fee : f.fee.mul(f.price));
+  return {
+    fills: venue.fills,
+    trips: kernel.account.trips,
+    notices,
+    stats: kernel.summary(),
+    equity,
+    times: first.bars.time,
+    equityFinal: kernel.account.equity(),
+    startingCash: input.cash,
+    fees,
+    intrabarRule: INTRABAR_RULE,
+    kernel,
+  };
+}

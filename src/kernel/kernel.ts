@@ -1,0 +1,790 @@
+// The trading kernel: one deterministic decision maker per account, for live trading and backtests
+// alike. It is fed events (bar closed, venue report, timer, operator command) and answers commands
+// (place / amend / cancel, set leverage, ask approval, notices). No I/O, no clock of its own.
+import { Decimal, ZERO } from '../domain/decimal.js';
+import type { Fill } from '../domain/fill.js';
+import { roundQtyDown, type Category, type Instrument } from '../domain/instrument.js';
+import type { Side } from '../domain/side.js';
+import { evaluateRisk } from '../risk/evaluate.js';
+import type { Denial, OrderProposal, SizingSpec, TradingState } from '../risk/types.js';
+import type { BookView, EntrySpec, ExitSpec, OpenOrderView, PriceSpec, TrailingSpec } from '../sdk/types.js';
+import { AccountState } from './account.js';
+import { MANUAL_BOOK, reducesAtVenue, symbolKey } from './books.js';
+import { InstanceRuntime, type Action } from './instance.js';
+import {
+  isFinalIntentStatus,
+  nextIntentStatus,
+  type IntentEvent,
+  type IntentStatus,
+} from './intent-transitions.js';
+import { limitPrice, stopPrice, takeProfitPrice, tighter, trailingStop } from './protection.js';
+import type {
+  BarEvent,
+  Command,
+  KernelConfig,
+  KernelOrder,
+  OperatorCommand,
+  OrderPurpose,
+  OrderReport,
+} from './types.js';
+import { intervalMs } from '../domain/intervals.js';
+
+export type IntentPurpose = 'entry' | 'add' | 'exit' | 'manual';
+
+export interface IntentState {
+  readonly ref: string;
+  readonly book: string;
+  readonly category: Category;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly purpose: IntentPurpose;
+  status: IntentStatus;
+  reason: string;
+  readonly createdAt: number;
+  /** Approved size and price (null before risk). */
+  qty: Decimal | null;
+  price: Decimal | null;
+  readonly type: 'market' | 'limit' | 'post-only';
+  readonly priceSpec: PriceSpec | null;
+  readonly timeoutBars: number;
+  requotesLeft: number;
+  attempt: number;
+  filled: Decimal;
+  denials: readonly Denial[];
+  /** Protection to put on once the entry fills. */
+  readonly protect: { stop?: PriceSpec; takeProfit?: PriceSpec; trailing?: TrailingSpec } | null;
+}
+
+interface OrderState {
+  readonly order: KernelOrder;
+  cumQty: Decimal;
+  open: boolean;
+  /** Why the kernel asked for its cancel (a limit's time-out), to tell its end apart from the venue's. */
+  cancelReason: string | null;
+}
+
+/** A book's protection on its symbol: the specs asked for, the prices in force and the orders carrying them. */
+interface Protection {
+  stopSpec: PriceSpec | null;
+  tpSpec: PriceSpec | null;
+  trailing: TrailingSpec | null;
+  stop: Decimal | null;
+  tp: Decimal | null;
+  best: Decimal | null;
+  stopRef: string | null;
+  tpRef: string | null;
+}
+
+export interface KernelStats {
+  readonly intents: number;
+  readonly denied: number;
+  readonly deniedByCheck: Readonly<Record<string, number>>;
+  readonly approvalsAsked: number;
+  readonly fills: number;
+}
+
+const DEFAULT_TIMEOUT_BARS = 3;
+
+export class Kernel {
+  readonly account: AccountState;
+  readonly instances: readonly InstanceRuntime[];
+  readonly intents = new Map<string, IntentState>();
+  private readonly orders = new Map<string, OrderState>();
+  private readonly seenFills = new Set<string>();
+  private readonly protections = new Map<string, Protection>();
+  private readonly leverageSet = new Set<string>();
+  private tradingState: TradingState = 'ACTIVE';
+  private now = 0;
+  private out: Command[] = [];
+  private readonly deniedByCheck: Record<string, number> = {};
+  private stats = { intents: 0, denied: 0, approvalsAsked: 0, fills: 0 };
+
+  constructor(
+    private readonly cfg: KernelConfig,
+    /** Intent refs: time-sortable and globally unique live; a counter in backtests. */
+    private readonly newRef: () => string,
+  ) {
+    this.account = new AccountState(cfg.instruments, cfg.startingCash, cfg.quoteCoin);
+    this.instances = cfg.instances
+      .filter((c) => c.enabled !== false)
+      .map(
+        (c) =>
+          new InstanceRuntime(c, this.account.instrument(c.category, c.symbol), {
+            book: () => this.bookView(c.id, c.category, c.symbol),
+            equity: () => this.account.equity(),
+          }),
+      );
+  }
+
+  get state(): TradingState {
+    return this.tradingState;
+  }
+
+  summary(): KernelStats {
+    return { ...this.stats, deniedByCheck: { ...this.deniedByCheck } };
+  }
+
+  openOrders(): KernelOrder[] {
+    return [...this.orders.values()].filter((o) => o.open).map((o) => o.order);
+  }
+
+  // ── events ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A bar closed on a series: marks move, protection trails, resting orders time out, strategies decide. */
+  onBar(ev: BarEvent): Command[] {
+    this.begin(ev.closedAt);
+    const { category, symbol, interval } = ev.series;
+    this.account.mark(category, symbol, ev.bar.close);
+    this.expireRestingOrders();
+    for (const rt of this.instances) {
+      if (rt.cfg.category !== category || !rt.reads(symbol, interval)) continue;
+      if (!rt.isOwn(symbol, interval)) {
+        rt.pushInformative(symbol, interval, ev.bar);
+        continue;
+      }
+      this.trail(rt.id, category, symbol);
+      const actions = rt.onOwnBar(ev.bar);
+      for (const a of actions) this.act(rt, a);
+    }
+    return this.end();
+  }
+
+  onReport(r: OrderReport, now: number): Command[] {
+    this.begin(now);
+    const o = this.orders.get(r.ref);
+    if (o) {
+      if (r.kind === 'fill') this.onFill(o, r.fill);
+      else if (r.kind === 'ended') this.onEnded(o, r.reason);
+    }
+    return this.end();
+  }
+
+  onOperator(cmd: OperatorCommand, now: number): Command[] {
+    this.begin(now);
+    switch (cmd.kind) {
+      case 'trade':
+        this.judge(
+          this.newIntent(MANUAL_BOOK, cmd.category, cmd.symbol, cmd.side, 'manual', `by ${cmd.by}`),
+          {
+            qty: cmd.qty,
+          },
+        );
+        break;
+      case 'close-book':
+        for (const rt of this.instances) {
+          if (rt.id === cmd.book)
+            this.exitBook(rt.id, rt.cfg.category, rt.cfg.symbol, 1, `/close ${cmd.book} by ${cmd.by}`);
+        }
+        break;
+      case 'close-manual':
+        this.exitBook(MANUAL_BOOK, cmd.category, cmd.symbol, 1, `/close ${cmd.symbol} by ${cmd.by}`);
+        break;
+      case 'set-trading-state':
+        this.tradingState = cmd.state;
+        break;
+      case 'vote': {
+        const it = this.intents.get(cmd.intentRef);
+        if (it && it.status === 'awaiting-approval') {
+          if (cmd.approve) {
+            this.move(it, 'VotesReached');
+            this.send(it);
+          } else this.end_(it, 'VoteRejected', `rejected by ${cmd.by}`);
+        }
+        break;
+      }
+    }
+    return this.end();
+  }
+
+  // ── strategy actions ──────────────────────────────────────────────────────────────────────────────
+
+  private act(rt: InstanceRuntime, a: Action): void {
+    const { category, symbol } = rt.cfg;
+    const book = rt.id;
+    const size = this.account.ledger.position(book, category, symbol).size;
+    switch (a.kind) {
+      case 'enter': {
+        const side: Side = a.side === 'long' ? 'Buy' : 'Sell';
+        const holding = size.isZero() ? null : size.isPositive() ? 'Buy' : 'Sell';
+        if (holding === side || this.hasActive(book, ['entry'])) return;
+        let delta: Decimal | undefined;
+        if (holding !== null) {
+          // A turn: the book's exit goes first, and the entry is judged on the position it leaves.
+          this.exitBook(book, category, symbol, 1, a.spec.reason ?? `${rt.name} turned ${a.side}`);
+          delta = size.neg();
+        }
+        this.entry(rt, side, 'entry', a.spec, delta);
+        return;
+      }
+      case 'add': {
+        if (size.isZero() || this.hasActive(book, ['entry', 'add'])) return;
+        this.entry(rt, size.isPositive() ? 'Buy' : 'Sell', 'add', a.spec);
+        return;
+      }
+      case 'exit':
+        if (!size.isZero() && !this.hasActive(book, ['exit'])) {
+          this.exitBook(
+            book,
+            category,
+            symbol,
+            a.spec.fraction ?? 1,
+            a.spec.reason ?? `${rt.name} exit`,
+            a.spec,
+          );
+        }
+        return;
+      case 'stop':
+      case 'take-profit':
+      case 'trailing': {
+        const p = this.protection(book, category, symbol);
+        if (a.kind === 'stop') [p.stopSpec, p.stop] = [a.spec, null];
+        else if (a.kind === 'take-profit') [p.tpSpec, p.tp] = [a.spec, null];
+        else p.trailing = a.spec;
+        this.syncProtection(book, category, symbol);
+        return;
+      }
+      case 'cancel':
+        for (const o of this.orders.values()) {
+          const purpose = o.order.purpose;
+          if (o.open && o.order.book === book && purpose !== 'stop' && purpose !== 'take-profit') {
+            this.cancel(o, 'cancelled by the strategy');
+          }
+        }
+        return;
+      case 'log':
+        this.out.push({ kind: 'notice', notice: { kind: 'log', book, message: a.message } });
+        return;
+    }
+  }
+
+  private entry(
+    rt: InstanceRuntime,
+    side: Side,
+    purpose: 'entry' | 'add',
+    spec: EntrySpec,
+    delta?: Decimal,
+  ): void {
+    const { category, symbol } = rt.cfg;
+    const it = this.newIntent(
+      rt.id,
+      category,
+      symbol,
+      side,
+      purpose,
+      spec.reason ?? `${rt.name} ${purpose}`,
+      spec,
+    );
+    const close = this.account.markPrice(category, symbol);
+    const inst = this.account.instrument(category, symbol);
+    const long = side === 'Buy';
+    const stop = spec.stop && close ? stopPrice(inst, long, close, spec.stop) : undefined;
+    const sizing = scaleSizing(rt.cfg.sizing, spec.sizeFactor ?? 1);
+    this.setLeverage(rt);
+    this.judge(it, { sizing, ...(stop ? { stopPrice: stop } : {}) }, delta);
+  }
+
+  /** Close `fraction` of a book's position; a remainder below the instrument's minimum closes it all. */
+  private exitBook(
+    book: string,
+    category: Category,
+    symbol: string,
+    fraction: number,
+    reason: string,
+    spec?: ExitSpec,
+  ): void {
+    const size = this.account.ledger.position(book, category, symbol).size;
+    if (size.isZero()) return;
+    const inst = this.account.instrument(category, symbol);
+    let qty = roundQtyDown(inst, size.abs().mul(new Decimal(String(Math.min(Math.max(fraction, 0), 1)))));
+    if (size.abs().minus(qty).lt(inst.minOrderQty)) qty = size.abs();
+    if (qty.isZero()) return;
+    if (qty.eq(size.abs())) {
+      for (const o of this.orders.values()) {
+        const p = o.order.purpose;
+        if (o.open && o.order.book === book && (p === 'entry' || p === 'add'))
+          this.cancel(o, 'the book is closing');
+      }
+    }
+    const side = size.isPositive() ? 'Sell' : 'Buy';
+    const it = this.newIntent(book, category, symbol, side, 'exit', reason, spec);
+    this.judge(it, { qty });
+  }
+
+  // ── intents: risk, approval, sending ────────────────────────────────────────────────────────────
+
+  private newIntent(
+    book: string,
+    category: Category,
+    symbol: string,
+    side: Side,
+    purpose: IntentPurpose,
+    reason: string,
+    spec?: EntrySpec | ExitSpec,
+  ): IntentState {
+    const type = spec?.type ?? 'market';
+    const entry = spec && (purpose === 'entry' || purpose === 'add') ? (spec as EntrySpec) : null;
+    const it: IntentState = {
+      ref: this.newRef(),
+      book,
+      category,
+      symbol,
+      side,
+      purpose,
+      status: 'pending-risk',
+      reason,
+      createdAt: this.now,
+      qty: null,
+      price: null,
+      type,
+      priceSpec: type === 'market' ? null : (spec?.price ?? { pct: 0 }),
+      timeoutBars: spec?.timeoutBars ?? DEFAULT_TIMEOUT_BARS,
+      requotesLeft: spec?.requotes ?? 0,
+      attempt: 0,
+      filled: ZERO,
+      denials: [],
+      protect: entry
+        ? {
+            ...(entry.stop ? { stop: entry.stop } : {}),
+            ...(entry.takeProfit ? { takeProfit: entry.takeProfit } : {}),
+            ...(entry.trailing ? { trailing: entry.trailing } : {}),
+          }
+        : null,
+    };
+    this.intents.set(it.ref, it);
+    this.stats.intents += 1;
+    return it;
+  }
+
+  private judge(
+    it: IntentState,
+    size: { qty?: Decimal; sizing?: SizingSpec; stopPrice?: Decimal },
+    delta?: Decimal,
+  ): void {
+    const inst = this.account.instrument(it.category, it.symbol);
+    const last = this.account.markPrice(it.category, it.symbol);
+    if (!last) {
+      this.end_(it, 'RiskDenied', `${it.symbol} has no price yet`);
+      return;
+    }
+    const limit = it.priceSpec ? limitPrice(inst, it.side === 'Buy', last, it.priceSpec) : undefined;
+    const isExit = it.purpose === 'exit';
+    const net = this.account.ledger.netSize(it.category, it.symbol);
+    const proposal: OrderProposal = {
+      symbol: it.symbol,
+      category: it.category,
+      side: it.side,
+      orderType: limit ? 'Limit' : 'Market',
+      ...(size.qty ? { qty: size.qty } : {}),
+      ...(size.sizing ? { sizing: size.sizing } : {}),
+      ...(size.stopPrice ? { stopPrice: size.stopPrice } : {}),
+      ...(limit ? { limitPrice: limit } : {}),
+      reduceOnly: isExit && size.qty !== undefined && reducesAtVenue(net, it.side, size.qty),
+      source: isExit ? 'close' : it.purpose === 'manual' ? 'manual' : 'strategy',
+    };
+    const deltas = delta ? new Map([[symbolKey(it.category, it.symbol), delta]]) : undefined;
+    const decision = evaluateRisk({
+      proposal,
+      instrument: inst,
+      portfolio: this.account.view(this.now, deltas),
+      market: { lastPrice: last, markPrice: last, dataTs: this.now },
+      limits: this.cfg.limits,
+      tradingState: this.tradingState,
+      now: this.now,
+      inFlight: this.inFlight(),
+    });
+    if (!decision.approved) {
+      it.denials = decision.reasons;
+      this.stats.denied += 1;
+      for (const d of decision.reasons) this.deniedByCheck[d.check] = (this.deniedByCheck[d.check] ?? 0) + 1;
+      this.out.push({
+        kind: 'notice',
+        notice: {
+          kind: 'denied',
+          book: it.book,
+          symbol: it.symbol,
+          intentRef: it.ref,
+          reasons: decision.reasons,
+        },
+      });
+      this.end_(it, 'RiskDenied', decision.reasons.map((d) => d.reason).join('; '));
+      return;
+    }
+    it.qty = decision.qty;
+    it.price = limit ?? null;
+    const route = this.cfg.approvals(decision.notional, isExit);
+    if (route.kind === 'ask' && !this.cfg.autoApprove) {
+      this.move(it, 'ApprovalAsked');
+      this.stats.approvalsAsked += 1;
+      this.out.push({
+        kind: 'ask-approval',
+        intentRef: it.ref,
+        votes: route.votes,
+        expiresAt: this.now + this.cfg.approvalTtlMs,
+      });
+      return;
+    }
+    if (route.kind === 'ask') this.stats.approvalsAsked += 1;
+    this.move(it, 'RiskApproved');
+    this.send(it);
+  }
+
+  /** The order for an approved intent (or its requote), written into the command list. */
+  private send(it: IntentState): void {
+    const qty = (it.qty as Decimal).minus(it.filled);
+    it.attempt += 1;
+    const net = this.account.ledger.netSize(it.category, it.symbol);
+    const order: KernelOrder = {
+      ref: it.attempt === 1 ? it.ref : `${it.ref}-${it.attempt}`,
+      intentRef: it.ref,
+      book: it.book,
+      category: it.category,
+      symbol: it.symbol,
+      side: it.side,
+      type: it.price ? 'Limit' : 'Market',
+      postOnly: it.type === 'post-only',
+      qty,
+      price: it.price,
+      reduceOnly: it.purpose === 'exit' && reducesAtVenue(net, it.side, qty),
+      trigger: null,
+      purpose: it.purpose === 'manual' ? 'entry' : it.purpose,
+      placedAt: this.now,
+      expiresAt: it.price ? this.now + it.timeoutBars * this.barMs(it.book) : null,
+    };
+    this.place(order);
+    if (it.status === 'approved') this.move(it, 'OrderSent');
+  }
+
+  private place(order: KernelOrder): void {
+    this.orders.set(order.ref, { order, cumQty: ZERO, open: true, cancelReason: null });
+    this.out.push({ kind: 'place', order });
+  }
+
+  private cancel(o: OrderState, reason: string): void {
+    if (!o.open || o.cancelReason) return;
+    o.cancelReason = reason;
+    this.out.push({ kind: 'cancel', ref: o.order.ref, reason });
+  }
+
+  // ── venue reports ─────────────────────────────────────────────────────────────────────────────────
+
+  private onFill(o: OrderState, fill: Fill): void {
+    if (this.seenFills.has(fill.tradeId)) return;
+    this.seenFills.add(fill.tradeId);
+    this.stats.fills += 1;
+    const { book, category, symbol } = o.order;
+    this.account.settlePeak();
+    const r = this.account.ledger.applyFill(book, category, fill);
+    if (!r.ok) {
+      this.out.push({ kind: 'notice', notice: { kind: 'log', book, message: r.message } });
+      return;
+    }
+    this.account.afterFill(category, symbol, r.closed);
+    o.cumQty = o.cumQty.plus(fill.qty);
+    if (o.cumQty.gte(o.order.qty)) o.open = false;
+    this.out.push({
+      kind: 'notice',
+      notice: {
+        kind: 'fill',
+        book,
+        symbol,
+        side: fill.side,
+        qty: fill.qty,
+        price: fill.price,
+        effect: r.effect,
+        realizedPnl: r.closed?.pnl ?? null,
+        fee: fill.fee,
+      },
+    });
+    const it = this.intents.get(o.order.intentRef);
+    if (it) {
+      it.filled = it.filled.plus(fill.qty);
+      if (it.protect && (r.effect === 'opened' || r.effect === 'flipped')) {
+        const p = this.protection(book, category, symbol);
+        p.stopSpec = it.protect.stop ?? null;
+        p.tpSpec = it.protect.takeProfit ?? null;
+        p.trailing = it.protect.trailing ?? null;
+        [p.stop, p.tp, p.best] = [null, null, null];
+      }
+      if (it.qty && it.filled.gte(it.qty) && it.status === 'submitted')
+        this.end_(it, 'OrderFilled', 'filled');
+    }
+    this.syncProtection(book, category, symbol);
+  }
+
+  private onEnded(o: OrderState, venueReason: string): void {
+    if (!o.open) return;
+    o.open = false;
+    const p = this.protections.get(protKey(o.order.book, o.order.category, o.order.symbol));
+    if (p && p.stopRef === o.order.ref) p.stopRef = null;
+    if (p && p.tpRef === o.order.ref) p.tpRef = null;
+    const it = this.intents.get(o.order.intentRef);
+    if (!it || it.status !== 'submitted') return;
+    const timedOut = o.cancelReason !== null && o.cancelReason.startsWith('timed out');
+    if (timedOut && it.requotesLeft > 0) {
+      it.requotesLeft -= 1;
+      const inst = this.account.instrument(it.category, it.symbol);
+      const last = this.account.markPrice(it.category, it.symbol);
+      if (last && it.priceSpec) it.price = limitPrice(inst, it.side === 'Buy', last, it.priceSpec);
+      this.send(it);
+      return;
+    }
+    const reason = o.cancelReason ?? venueReason;
+    if (timedOut) this.end_(it, it.filled.isZero() ? 'TimedOut' : 'OrderEnded', reason);
+    else if (it.filled.isZero()) this.end_(it, 'Failed', reason);
+    else this.end_(it, 'OrderEnded', reason);
+  }
+
+  private expireRestingOrders(): void {
+    for (const o of this.orders.values()) {
+      const e = o.order.expiresAt;
+      if (o.open && e !== null && e <= this.now)
+        this.cancel(o, `timed out after ${(e - o.order.placedAt) / 1000} s`);
+    }
+  }
+
+  // ── protection ────────────────────────────────────────────────────────────────────────────────────
+
+  private protection(book: string, category: Category, symbol: string): Protection {
+    const key = protKey(book, category, symbol);
+    let p = this.protections.get(key);
+    if (!p) {
+      p = {
+        stopSpec: null,
+        tpSpec: null,
+        trailing: null,
+        stop: null,
+        tp: null,
+        best: null,
+        stopRef: null,
+        tpRef: null,
+      };
+      this.protections.set(key, p);
+    }
+    return p;
+  }
+
+  /** Move a trailing stop after a close (the kernel trails per bar: a venue trailing stop is per position, not per book). */
+  private trail(book: string, category: Category, symbol: string): void {
+    const p = this.protections.get(protKey(book, category, symbol));
+    if (!p?.trailing) return;
+    const pos = this.account.ledger.position(book, category, symbol);
+    const close = this.account.markPrice(category, symbol);
+    if (pos.size.isZero() || !close) return;
+    const long = pos.size.isPositive();
+    p.best = p.best === null ? close : long ? Decimal.max(p.best, close) : Decimal.min(p.best, close);
+    this.syncProtection(book, category, symbol);
+  }
+
+  /** Put the book's protection at the venue as it should stand: placed, amended (price or size) or cancelled. */
+  private syncProtection(book: string, category: Category, symbol: string): void {
+    const p = this.protections.get(protKey(book, category, symbol));
+    if (!p) return;
+    const pos = this.account.ledger.position(book, category, symbol);
+    const inst = this.account.instrument(category, symbol);
+    if (pos.size.isZero() || pos.avgEntryPrice === null) {
+      for (const ref of [p.stopRef, p.tpRef]) {
+        const o = ref ? this.orders.get(ref) : undefined;
+        if (o) this.cancel(o, 'the book is flat');
+      }
+      Object.assign(p, { stopSpec: null, tpSpec: null, trailing: null, stop: null, tp: null, best: null });
+      return;
+    }
+    const long = pos.size.isPositive();
+    const entry = pos.avgEntryPrice;
+    if (p.stopSpec && p.stop === null) p.stop = stopPrice(inst, long, entry, p.stopSpec);
+    if (!p.stopSpec && !p.trailing) p.stop = null;
+    if (p.trailing && p.best)
+      p.stop = tighter(long, p.stop, trailingStop(inst, long, entry, p.best, p.trailing));
+    if (p.tpSpec && p.tp === null) p.tp = takeProfitPrice(inst, long, entry, p.tpSpec);
+    if (!p.tpSpec) p.tp = null;
+    p.stopRef = this.keepConditional(p.stopRef, p.stop, 'stop', book, inst, pos.size, long);
+    p.tpRef = this.keepConditional(p.tpRef, p.tp, 'take-profit', book, inst, pos.size, long);
+  }
+
+  private keepConditional(
+    ref: string | null,
+    price: Decimal | null,
+    purpose: OrderPurpose,
+    book: string,
+    inst: Instrument,
+    size: Decimal,
+    long: boolean,
+  ): string | null {
+    const o = ref ? this.orders.get(ref) : undefined;
+    const live = o && o.open && !o.cancelReason ? o : undefined;
+    if (price === null) {
+      if (live) this.cancel(live, `${purpose} removed`);
+      return null;
+    }
+    const qty = size.abs();
+    if (live) {
+      const trigger = live.order.trigger?.price;
+      const moveTo = trigger && !trigger.eq(price) ? price : undefined;
+      const resize = !live.order.qty.eq(qty) ? qty : undefined;
+      if (moveTo || resize) {
+        const amended: KernelOrder = {
+          ...live.order,
+          ...(resize ? { qty: resize } : {}),
+          ...(moveTo
+            ? { trigger: { price: moveTo, direction: live.order.trigger?.direction ?? 'fall' } }
+            : {}),
+        };
+        this.orders.set(amended.ref, { ...live, order: amended });
+        this.out.push({
+          kind: 'amend',
+          ref: amended.ref,
+          ...(resize ? { qty: resize } : {}),
+          ...(moveTo ? { triggerPrice: moveTo } : {}),
+        });
+      }
+      return live.order.ref;
+    }
+    const side: Side = long ? 'Sell' : 'Buy';
+    const net = this.account.ledger.netSize(inst.category, inst.symbol);
+    // A long's stop fires on a fall, its take-profit on a rise; a short's the other way round.
+    const falls = (purpose === 'stop') === long;
+    const order: KernelOrder = {
+      ref: `${book}-${purpose === 'stop' ? 's' : 't'}${this.newRef()}`.slice(0, 36),
+      intentRef: '',
+      book,
+      category: inst.category,
+      symbol: inst.symbol,
+      side,
+      type: 'Market',
+      postOnly: false,
+      qty,
+      price: null,
+      reduceOnly: reducesAtVenue(net, side, qty),
+      trigger: { price, direction: falls ? 'fall' : 'rise' },
+      purpose,
+      placedAt: this.now,
+      expiresAt: null,
+    };
+    this.place(order);
+    return order.ref;
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
+
+  private setLeverage(rt: InstanceRuntime): void {
+    const { category, symbol, leverage } = rt.cfg;
+    if (category !== 'linear' || !leverage) return;
+    const key = `${symbol}:${leverage.toFixed()}`;
+    if (this.leverageSet.has(key)) return;
+    this.leverageSet.add(key);
+    this.out.push({ kind: 'set-leverage', category, symbol, leverage });
+  }
+
+  private inFlight() {
+    const out = [];
+    for (const o of this.orders.values()) {
+      const { order } = o;
+      if (!o.open || order.reduceOnly || order.trigger) continue;
+      const price = order.price ?? this.account.markPrice(order.category, order.symbol);
+      if (!price) continue;
+      out.push({
+        category: order.category,
+        symbol: order.symbol,
+        side: order.side,
+        qty: order.qty.minus(o.cumQty),
+        price,
+      });
+    }
+    return out;
+  }
+
+  private hasActive(book: string, purposes: readonly IntentPurpose[]): boolean {
+    for (const it of this.intents.values()) {
+      if (it.book === book && purposes.includes(it.purpose) && !isFinalIntentStatus(it.status)) return true;
+    }
+    return false;
+  }
+
+  private barMs(book: string): number {
+    const rt = this.instances.find((r) => r.id === book);
+    return rt ? intervalMs(rt.cfg.interval, this.now) : 60_000;
+  }
+
+  private move(it: IntentState, ev: IntentEvent): void {
+    it.status = nextIntentStatus(it.status, ev);
+  }
+
+  /** Move an intent to a final status and say so. */
+  private end_(it: IntentState, ev: IntentEvent, reason: string): void {
+    this.move(it, ev);
+    it.reason = reason;
+    this.out.push({
+      kind: 'notice',
+      notice: { kind: 'intent-ended', book: it.book, intentRef: it.ref, status: it.status, reason },
+    });
+  }
+
+  private bookView(book: string, category: Category, symbol: string): BookView {
+    const pos = this.account.ledger.position(book, category, symbol);
+    const mark = this.account.markPrice(category, symbol);
+    const rt = this.instances.find((r) => r.id === book);
+    const p = this.protections.get(protKey(book, category, symbol));
+    const openOrders: OpenOrderView[] = [];
+    for (const o of this.orders.values()) {
+      if (!o.open || o.order.book !== book) continue;
+      openOrders.push({
+        ref: o.order.ref,
+        purpose: o.order.purpose,
+        side: o.order.side,
+        type: o.order.trigger
+          ? 'stop'
+          : o.order.postOnly
+            ? 'post-only'
+            : o.order.type === 'Limit'
+              ? 'limit'
+              : 'market',
+        qty: o.order.qty.minus(o.cumQty),
+        price: o.order.trigger?.price ?? o.order.price,
+        placedAt: o.order.placedAt,
+      });
+    }
+    const entryTime = pos.openedAt;
+    const step = rt ? intervalMs(rt.cfg.interval, this.now) : 60_000;
+    return {
+      side: pos.size.isZero() ? 'flat' : pos.size.isPositive() ? 'long' : 'short',
+      size: pos.size,
+      avgEntry: pos.avgEntryPrice,
+      unrealizedPnl: mark && pos.avgEntryPrice ? mark.minus(pos.avgEntryPrice).mul(pos.size) : ZERO,
+      realizedPnl: pos.netRealizedPnl,
+      entryTime,
+      barsSinceEntry: entryTime === null ? null : Math.max(0, Math.floor((this.now - entryTime) / step)),
+      openOrders,
+      stop: p?.stop ?? null,
+      takeProfit: p?.tp ?? null,
+      pending: this.hasActive(book, ['entry', 'add', 'exit', 'manual']),
+    };
+  }
+
+  private begin(now: number): void {
+    this.now = Math.max(this.now, now);
+    this.out = [];
+  }
+
+  private end(): Command[] {
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}
+
+function protKey(book: string, category: Category, symbol: string): string {
+  return `${book}|${category}:${symbol}`;
+}
+
+/** An entry's sizing scaled by the strategy's factor (a half-size DCA add risks half). */
+export function scaleSizing(spec: SizingSpec, factor: number): SizingSpec {
+  if (factor === 1) return spec;
+  const f = new Decimal(String(factor));
+  switch (spec.mode) {
+    case 'fixed-notional':
+      return { ...spec, notional: spec.notional.mul(f) };
+    case 'risk-fraction':
+    case 'atr':
+      return { ...spec, riskPct: spec.riskPct.mul(f) };
+  }
+}

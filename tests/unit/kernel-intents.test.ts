@@ -1,0 +1,121 @@
+// The intent transition table, cell by cell, written out as the table a reviewer reads; and the kernel's
+// commands for a linear entry in the order the venue must see them.
+import { describe, expect, it } from 'vitest';
+import { dec } from '../../src/domain/decimal.js';
+import {
+  INTENT_EVENTS,
+  INTENT_STATUSES,
+  InvalidIntentTransition,
+  isFinalIntentStatus,
+  nextIntentStatus,
+} from '../../src/kernel/intent-transitions.js';
+import { Kernel } from '../../src/kernel/kernel.js';
+import { autoApprovals, instanceOf, instrument, limits, MIN, scripted, T0 } from '../helpers/kernel.js';
+
+const EXPECTED = `
+status            RiskApproved RiskDenied ApprovalAsked     VotesReached VoteRejected ApprovalExpired Withdrawn OrderSent OrderFilled OrderEnded TimedOut  Failed
+pending-risk      approved     denied     awaiting-approval -            -            -               withdrawn -         -           -          -         -
+awaiting-approval -            -          -                 approved     rejected     expired         withdrawn -         -           -          -         -
+approved          -            denied     -                 -            -            -               withdrawn submitted -           -          -         failed
+submitted         -            -          -                 -            -            -               -         submitted done        done       cancelled failed
+denied            -            -          -                 -            -            -               -         -         -           -          -         -
+rejected          -            -          -                 -            -            -               -         -         -           -          -         -
+expired           -            -          -                 -            -            -               -         -         -           -          -         -
+withdrawn         -            -          -                 -            -            -               -         -         -           -          -         -
+done              -            -          -                 -            -            -               -         -         -           -          -         -
+cancelled         -            -          -                 -            -            -               -         -         -           -          -         -
+failed            -            -          -                 -            -            -               -         -         -           -          -         -
+`;
+
+function parse(): Map<string, string> {
+  const [header, ...rows] = EXPECTED.trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/));
+  const events = (header ?? []).slice(1);
+  const table = new Map<string, string>();
+  for (const [status, ...cells] of rows) cells.forEach((c, i) => table.set(`${status}|${events[i]}`, c));
+  return table;
+}
+
+describe('intent transition table', () => {
+  const expected = parse();
+
+  it('covers exactly the statuses and events the kernel defines', () => {
+    expect(new Set([...expected.keys()].map((k) => k.split('|')[0]))).toEqual(new Set(INTENT_STATUSES));
+    expect(new Set([...expected.keys()].map((k) => k.split('|')[1]))).toEqual(new Set(INTENT_EVENTS));
+  });
+
+  for (const status of INTENT_STATUSES) {
+    for (const event of INTENT_EVENTS) {
+      const want = expected.get(`${status}|${event}`);
+      it(`${status} + ${event} → ${want}`, () => {
+        if (want === '-') expect(() => nextIntentStatus(status, event)).toThrow(InvalidIntentTransition);
+        else expect(nextIntentStatus(status, event)).toBe(want);
+      });
+    }
+  }
+
+  it('calls final exactly the statuses nothing leaves', () => {
+    const final = INTENT_STATUSES.filter(isFinalIntentStatus);
+    expect(final).toEqual(['denied', 'rejected', 'expired', 'withdrawn', 'done', 'cancelled', 'failed']);
+  });
+});
+
+describe('kernel commands', () => {
+  function kernel(over: Parameters<typeof instanceOf>[2] = {}) {
+    let n = 0;
+    return new Kernel(
+      {
+        instances: [instanceOf('a', scripted('go', { 0: (c) => c.enterLong({ stop: { pct: 2 } }) }), over)],
+        instruments: [instrument('BTCUSDT')],
+        limits: limits(),
+        approvals: autoApprovals(),
+        approvalTtlMs: 120_000,
+        quoteCoin: 'USDT',
+        startingCash: dec('10000'),
+      },
+      () => `i${++n}`,
+    );
+  }
+  const bar = { openTime: T0, open: 100, high: 100, low: 100, close: 100, volume: 1 };
+  const series = { category: 'linear', symbol: 'BTCUSDT', interval: '1' } as const;
+
+  it('sets the instance leverage before its first linear entry, then places the entry', () => {
+    const cmds = kernel({ leverage: dec('3') }).onBar({ series, bar, closedAt: T0 + MIN });
+    expect(cmds.filter((c) => c.kind !== 'notice').map((c) => c.kind)).toEqual(['set-leverage', 'place']);
+    expect(cmds[0]).toMatchObject({ kind: 'set-leverage', symbol: 'BTCUSDT', leverage: dec('3') });
+  });
+
+  it('puts the stop at the venue once the entry fills, sized to the book, off the fill price', () => {
+    const k = kernel();
+    const place = k.onBar({ series, bar, closedAt: T0 + MIN }).find((c) => c.kind === 'place');
+    if (place?.kind !== 'place') throw new Error('no entry placed');
+    const fill = {
+      tradeId: 'x1',
+      orderLinkId: place.order.ref,
+      symbol: 'BTCUSDT',
+      side: 'Buy' as const,
+      qty: place.order.qty,
+      price: dec('101'),
+      fee: dec('0'),
+      feeCurrency: 'USDT',
+      ts: T0 + MIN + 5,
+    };
+    const after = k.onReport({ kind: 'fill', ref: place.order.ref, fill }, T0 + MIN + 10);
+    const stop = after.find((c) => c.kind === 'place');
+    expect(stop).toMatchObject({
+      kind: 'place',
+      order: {
+        purpose: 'stop',
+        side: 'Sell',
+        qty: dec('10'),
+        reduceOnly: true,
+        trigger: { direction: 'fall' },
+      },
+    });
+    // 2 % under the 101 fill is 98.98, rounded up to the 0.1 tick: never a bigger loss than asked.
+    if (stop?.kind === 'place') expect(stop.order.trigger?.price.toFixed()).toBe('99');
+    // The same fill delivered again (stream and REST) changes nothing.
+    expect(k.onReport({ kind: 'fill', ref: place.order.ref, fill }, T0 + MIN + 20)).toEqual([]);
+  });
+});
