@@ -128,6 +128,25 @@ export class AccountState {
   }
 
   /**
+   * The closed trades risk reads: today's (daily loss) and the losing streak at the end (cool-down),
+   * walked back from the newest, so a long backtest's history does not make every decision slower.
+   */
+  private recentTrades(now: number): readonly ClosedTrade[] {
+    const dayStart = now - (now % 86_400_000);
+    const t = this.closedTrades;
+    let k = t.length;
+    let streak = true;
+    while (k > 0) {
+      const c = t[k - 1] as ClosedTrade;
+      streak &&= c.pnl.isNegative();
+      if (!streak && c.closedAt < dayStart) break;
+      k -= 1;
+    }
+    // One more than the streak, so the streak's start is seen as a break.
+    return t.slice(Math.max(0, k - 1));
+  }
+
+  /**
    * What risk judges on. Spot holdings are bought with cash: the wallet is the realized level minus their
    * cost, and the view adds them back at mark. `sizeDelta` assumes orders already decided have filled
    * (a reversal's entry is judged on the position its exit leaves).
@@ -153,7 +172,7 @@ export class AccountState {
       balances: [{ coin: this.quoteCoin, walletBalance: wallet, available: wallet.minus(margin) }],
       positions,
       marks,
-      closedTrades: this.closedTrades,
+      closedTrades: this.recentTrades(now),
       peakEquity: this.peak,
       now,
       quoteCoin: this.quoteCoin,

@@ -53,15 +53,17 @@ export interface KernelBacktestResult {
 }
 
 interface Event {
-  readonly closedAt: number;
+  closedAt: number;
   /** Larger intervals first at one instant: an informative bar is in place before the bar that reads it. */
-  readonly order: number;
-  readonly feed: Feed;
-  readonly index: number;
+  order: number;
+  feed: Feed;
+  index: number;
 }
 
 interface Feed {
   readonly series: SeriesKey;
+  /** symbolKey of the series, worked out once. */
+  readonly key: string;
   readonly bars: BarColumns;
   readonly tradable: boolean;
 }
@@ -128,7 +130,12 @@ export function resample(src: BarColumns, srcMs: number, interval: string): BarC
  * (a 1h informative series from 1m candles: only complete hours become bars).
  */
 function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
-  const feeds: Feed[] = input.data.map((d) => ({ series: d.series, bars: d.bars, tradable: true }));
+  const feeds: Feed[] = input.data.map((d) => ({
+    series: d.series,
+    key: symbolKey(d.series.category, d.series.symbol),
+    bars: d.bars,
+    tradable: true,
+  }));
   const id = (c: Category, s: string, i: string) => `${c}:${s}@${i}`;
   const have = new Set(feeds.map((f) => id(f.series.category, f.series.symbol, f.series.interval)));
   for (const rt of kernel.instances) {
@@ -147,6 +154,7 @@ function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
       }
       feeds.push({
         series: { category, symbol, interval: d.interval },
+        key: symbolKey(category, symbol),
         bars: resample(base.bars, baseMs, d.interval),
         tradable: false,
       });
@@ -156,17 +164,37 @@ function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
   return feeds;
 }
 
-function timeline(feeds: readonly Feed[]): Event[] {
-  const events: Event[] = [];
-  for (const feed of feeds) {
-    const ms = intervalMs(feed.series.interval, 0);
-    for (let i = 0; i < feed.bars.length; i++) {
-      const t = feed.bars.time[i] as number;
-      events.push({ closedAt: t + intervalMs(feed.series.interval, t), order: -ms, feed, index: i });
+/**
+ * Every feed's bars in the order they close, merged lazily (no event array): at one instant, larger
+ * intervals first, then the feeds in the order given.
+ */
+function* timeline(feeds: readonly Feed[]): Generator<Event> {
+  const steps = feeds.map((f) => (f.series.interval === 'M' ? null : intervalMs(f.series.interval, 0)));
+  const closeOf = (k: number, i: number) => {
+    const t = (feeds[k] as Feed).bars.time[i] as number;
+    return t + (steps[k] ?? intervalMs('M', t));
+  };
+  const at = feeds.map(() => 0);
+  const ev = { closedAt: 0, order: 0, feed: feeds[0] as Feed, index: 0 };
+  for (;;) {
+    let pick = -1;
+    let bestAt = Infinity;
+    let bestOrder = 0;
+    for (let k = 0; k < feeds.length; k++) {
+      const i = at[k] as number;
+      if (i >= (feeds[k] as Feed).bars.length) continue;
+      const c = closeOf(k, i);
+      const order = -(steps[k] ?? 2_678_400_000);
+      if (c < bestAt || (c === bestAt && order < bestOrder)) [pick, bestAt, bestOrder] = [k, c, order];
     }
+    if (pick < 0) return;
+    ev.closedAt = bestAt;
+    ev.order = bestOrder;
+    ev.feed = feeds[pick] as Feed;
+    ev.index = at[pick] as number;
+    at[pick] = ev.index + 1;
+    yield ev;
   }
-  // Stable: at one instant, larger intervals first, then the series in the order given.
-  return events.sort((a, b) => a.closedAt - b.closedAt || a.order - b.order);
 }
 
 export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestResult {
@@ -222,16 +250,16 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     bar.close = b.close[i] as number;
     bar.volume = b.volume[i] as number;
     if (feed.tradable) {
-      const { category, symbol } = feed.series;
-      current.set(symbolKey(category, symbol), i);
+      current.set(feed.key, i);
       // The venue's part of the bar first: orders resting from earlier closes meet this bar's prices.
-      for (let guard = 0; guard < 256; guard++) {
+      for (let guard = 0; guard < 256 && venue.restingCount() > 0; guard++) {
         const hit = venue.nextHit(feed.series, bar as Bar, i);
         if (!hit) break;
         run(kernel.onReport(hit, ev.closedAt - 1), ev.closedAt - 1);
       }
     }
-    run(kernel.onBar({ series: feed.series, bar, closedAt: ev.closedAt }), ev.closedAt);
+    const cmds = kernel.onBar({ series: feed.series, bar, closedAt: ev.closedAt });
+    if (cmds.length > 0) run(cmds, ev.closedAt);
     if (feed === first) equity[i] = kernel.account.equityFloat();
   }
 

@@ -84,11 +84,17 @@ export interface KernelStats {
 }
 
 const DEFAULT_TIMEOUT_BARS = 3;
+const NOTHING: Command[] = Object.freeze([]) as unknown as Command[];
 
 export class Kernel {
   readonly account: AccountState;
   readonly instances: readonly InstanceRuntime[];
+  private readonly byId: ReadonlyMap<string, InstanceRuntime>;
+  private readonly readers = new Map<string, { own: InstanceRuntime[]; informed: InstanceRuntime[] }>();
   readonly intents = new Map<string, IntentState>();
+  /** Intents not yet final: what "is something on its way" asks, kept apart from history. */
+  private readonly active = new Set<IntentState>();
+  /** Orders still open at the venue (a finished one leaves the map). */
   private readonly orders = new Map<string, OrderState>();
   private readonly seenFills = new Set<string>();
   private readonly protections = new Map<string, Protection>();
@@ -114,6 +120,7 @@ export class Kernel {
             equity: () => this.account.equity(),
           }),
       );
+    this.byId = new Map(this.instances.map((r) => [r.id, r]));
   }
 
   get state(): TradingState {
@@ -135,18 +142,32 @@ export class Kernel {
     this.begin(ev.closedAt);
     const { category, symbol, interval } = ev.series;
     this.account.mark(category, symbol, ev.bar.close);
-    this.expireRestingOrders();
-    for (const rt of this.instances) {
-      if (rt.cfg.category !== category || !rt.reads(symbol, interval)) continue;
-      if (!rt.isOwn(symbol, interval)) {
-        rt.pushInformative(symbol, interval, ev.bar);
-        continue;
-      }
-      this.trail(rt.id, category, symbol);
+    if (this.orders.size > 0) this.expireRestingOrders();
+    const readers = this.readersOf(category, symbol, interval);
+    for (const rt of readers.informed) rt.pushInformative(symbol, interval, ev.bar);
+    for (const rt of readers.own) {
+      if (this.protections.size > 0) this.trail(rt.id, category, symbol);
       const actions = rt.onOwnBar(ev.bar);
       for (const a of actions) this.act(rt, a);
     }
     return this.end();
+  }
+
+  /** The instances a series feeds, split by whether it is their own series; worked out once per series. */
+  private readersOf(category: Category, symbol: string, interval: string) {
+    const key = `${category}:${symbol}@${interval}`;
+    let r = this.readers.get(key);
+    if (!r) {
+      const reading = this.instances.filter(
+        (rt) => rt.cfg.category === category && rt.reads(symbol, interval),
+      );
+      r = {
+        own: reading.filter((rt) => rt.isOwn(symbol, interval)),
+        informed: reading.filter((rt) => !rt.isOwn(symbol, interval)),
+      };
+      this.readers.set(key, r);
+    }
+    return r;
   }
 
   onReport(r: OrderReport, now: number): Command[] {
@@ -351,6 +372,7 @@ export class Kernel {
         : null,
     };
     this.intents.set(it.ref, it);
+    this.active.add(it);
     this.stats.intents += 1;
     return it;
   }
@@ -480,7 +502,10 @@ export class Kernel {
     }
     this.account.afterFill(category, symbol, r.closed);
     o.cumQty = o.cumQty.plus(fill.qty);
-    if (o.cumQty.gte(o.order.qty)) o.open = false;
+    if (o.cumQty.gte(o.order.qty)) {
+      o.open = false;
+      this.orders.delete(o.order.ref);
+    }
     this.out.push({
       kind: 'notice',
       notice: {
@@ -514,6 +539,7 @@ export class Kernel {
   private onEnded(o: OrderState, venueReason: string): void {
     if (!o.open) return;
     o.open = false;
+    this.orders.delete(o.order.ref);
     const p = this.protections.get(protKey(o.order.book, o.order.category, o.order.symbol));
     if (p && p.stopRef === o.order.ref) p.stopRef = null;
     if (p && p.tpRef === o.order.ref) p.tpRef = null;
@@ -694,19 +720,18 @@ export class Kernel {
   }
 
   private hasActive(book: string, purposes: readonly IntentPurpose[]): boolean {
-    for (const it of this.intents.values()) {
-      if (it.book === book && purposes.includes(it.purpose) && !isFinalIntentStatus(it.status)) return true;
-    }
+    for (const it of this.active) if (it.book === book && purposes.includes(it.purpose)) return true;
     return false;
   }
 
   private barMs(book: string): number {
-    const rt = this.instances.find((r) => r.id === book);
+    const rt = this.byId.get(book);
     return rt ? intervalMs(rt.cfg.interval, this.now) : 60_000;
   }
 
   private move(it: IntentState, ev: IntentEvent): void {
     it.status = nextIntentStatus(it.status, ev);
+    if (isFinalIntentStatus(it.status)) this.active.delete(it);
   }
 
   /** Move an intent to a final status and say so. */
@@ -722,7 +747,7 @@ export class Kernel {
   private bookView(book: string, category: Category, symbol: string): BookView {
     const pos = this.account.ledger.position(book, category, symbol);
     const mark = this.account.markPrice(category, symbol);
-    const rt = this.instances.find((r) => r.id === book);
+    const rt = this.byId.get(book);
     const p = this.protections.get(protKey(book, category, symbol));
     const openOrders: OpenOrderView[] = [];
     for (const o of this.orders.values()) {
@@ -762,10 +787,12 @@ export class Kernel {
 
   private begin(now: number): void {
     this.now = Math.max(this.now, now);
-    this.out = [];
+    if (this.out.length > 0) this.out = [];
   }
 
+  /** The commands of this event; most bars ask for nothing, and share one empty (frozen) answer. */
   private end(): Command[] {
+    if (this.out.length === 0) return NOTHING;
     const out = this.out;
     this.out = [];
     return out;
