@@ -26,6 +26,8 @@ export class AccountState {
   private peak: Decimal;
   private peakF: number;
   private peakMarks: Map<string, number> | null = null;
+  /** Live: the venue's wallet, which replaces the backtest's starting cash plus realized PnL. */
+  private wallet: { walletBalance: Decimal; available: Decimal } | null = null;
 
   constructor(
     instruments: readonly Instrument[],
@@ -124,7 +126,18 @@ export class AccountState {
   }
 
   equity(): Decimal {
+    if (this.wallet) return this.view(0).equity;
     return this.equityAt(this.markF);
+  }
+
+  /** Live: the quote coin's wallet as the venue reports it (realized PnL is already in it). */
+  setWallet(walletBalance: Decimal, available: Decimal): void {
+    this.wallet = { walletBalance, available };
+  }
+
+  /** Live: the equity peak as stored (equity snapshots), raised by the equity seen since. */
+  restorePeak(peak: Decimal): void {
+    if (peak.gt(this.peak)) this.peak = peak;
   }
 
   /**
@@ -168,8 +181,11 @@ export class AccountState {
       const m = this.markPrice(p.category, p.symbol);
       if (m) marks.set(p.symbol, m);
     }
+    const balance = this.wallet
+      ? { coin: this.quoteCoin, ...this.wallet }
+      : { coin: this.quoteCoin, walletBalance: wallet, available: wallet.minus(margin) };
     return buildPortfolioView({
-      balances: [{ coin: this.quoteCoin, walletBalance: wallet, available: wallet.minus(margin) }],
+      balances: [balance],
       positions,
       marks,
       closedTrades: this.recentTrades(now),

@@ -55,7 +55,7 @@ export interface IntentState {
   readonly protect: { stop?: PriceSpec; takeProfit?: PriceSpec; trailing?: TrailingSpec } | null;
 }
 
-interface OrderState {
+export interface OrderState {
   readonly order: KernelOrder;
   cumQty: Decimal;
   open: boolean;
@@ -64,7 +64,7 @@ interface OrderState {
 }
 
 /** A book's protection on its symbol: the specs asked for, the prices in force and the orders carrying them. */
-interface Protection {
+export interface Protection {
   stopSpec: PriceSpec | null;
   tpSpec: PriceSpec | null;
   trailing: TrailingSpec | null;
@@ -73,6 +73,27 @@ interface Protection {
   best: Decimal | null;
   stopRef: string | null;
   tpRef: string | null;
+}
+
+export type ProtectionRecord = Protection & { book: string; category: Category; symbol: string };
+
+export interface KernelChanges {
+  readonly intents: readonly IntentState[];
+  readonly orders: readonly OrderState[];
+  readonly protections: readonly ProtectionRecord[];
+}
+
+/** What a live process reads back from Postgres to take over an account. */
+export interface KernelSnapshot {
+  /** Every book's fills in venue order (execution time, then the venue's sequence). */
+  readonly fills: readonly { book: string; category: Category; fill: Fill }[];
+  /** Intents not yet final. */
+  readonly intents: readonly IntentState[];
+  /** Orders still open at the venue (entries, exits, stops, take-profits). */
+  readonly orders: readonly OrderState[];
+  readonly protections: readonly ProtectionRecord[];
+  readonly tradingState: TradingState;
+  readonly now: number;
 }
 
 export interface KernelStats {
@@ -103,6 +124,12 @@ export class Kernel {
   private now = 0;
   private out: Command[] = [];
   private readonly deniedByCheck: Record<string, number> = {};
+  /** Live: what each event changed, for the runner to write in one transaction before it sends anything. */
+  private readonly journal = {
+    intents: new Set<IntentState>(),
+    orders: new Map<string, OrderState>(),
+    protections: new Set<string>(),
+  };
   private stats = { intents: 0, denied: 0, approvalsAsked: 0, fills: 0 };
 
   constructor(
@@ -373,6 +400,7 @@ export class Kernel {
     };
     this.intents.set(it.ref, it);
     this.active.add(it);
+    this.touch(it);
     this.stats.intents += 1;
     return it;
   }
@@ -477,13 +505,16 @@ export class Kernel {
   }
 
   private place(order: KernelOrder): void {
-    this.orders.set(order.ref, { order, cumQty: ZERO, open: true, cancelReason: null });
+    const o: OrderState = { order, cumQty: ZERO, open: true, cancelReason: null };
+    this.orders.set(order.ref, o);
+    this.touchOrder(o);
     this.out.push({ kind: 'place', order });
   }
 
   private cancel(o: OrderState, reason: string): void {
     if (!o.open || o.cancelReason) return;
     o.cancelReason = reason;
+    this.touchOrder(o);
     this.out.push({ kind: 'cancel', ref: o.order.ref, reason });
   }
 
@@ -502,6 +533,7 @@ export class Kernel {
     }
     this.account.afterFill(category, symbol, r.closed);
     o.cumQty = o.cumQty.plus(fill.qty);
+    this.touchOrder(o);
     if (o.cumQty.gte(o.order.qty)) {
       o.open = false;
       this.orders.delete(o.order.ref);
@@ -523,6 +555,7 @@ export class Kernel {
     const it = this.intents.get(o.order.intentRef);
     if (it) {
       it.filled = it.filled.plus(fill.qty);
+      this.touch(it);
       if (it.protect && (r.effect === 'opened' || r.effect === 'flipped')) {
         const p = this.protection(book, category, symbol);
         p.stopSpec = it.protect.stop ?? null;
@@ -540,6 +573,7 @@ export class Kernel {
     if (!o.open) return;
     o.open = false;
     this.orders.delete(o.order.ref);
+    this.touchOrder(o);
     const p = this.protections.get(protKey(o.order.book, o.order.category, o.order.symbol));
     if (p && p.stopRef === o.order.ref) p.stopRef = null;
     if (p && p.tpRef === o.order.ref) p.tpRef = null;
@@ -603,8 +637,10 @@ export class Kernel {
 
   /** Put the book's protection at the venue as it should stand: placed, amended (price or size) or cancelled. */
   private syncProtection(book: string, category: Category, symbol: string): void {
-    const p = this.protections.get(protKey(book, category, symbol));
+    const key = protKey(book, category, symbol);
+    const p = this.protections.get(key);
     if (!p) return;
+    if (this.cfg.journal) this.journal.protections.add(key);
     const pos = this.account.ledger.position(book, category, symbol);
     const inst = this.account.instrument(category, symbol);
     if (pos.size.isZero() || pos.avgEntryPrice === null) {
@@ -655,7 +691,9 @@ export class Kernel {
             ? { trigger: { price: moveTo, direction: live.order.trigger?.direction ?? 'fall' } }
             : {}),
         };
-        this.orders.set(amended.ref, { ...live, order: amended });
+        const next: OrderState = { ...live, order: amended };
+        this.orders.set(amended.ref, next);
+        this.touchOrder(next);
         this.out.push({
           kind: 'amend',
           ref: amended.ref,
@@ -732,6 +770,66 @@ export class Kernel {
   private move(it: IntentState, ev: IntentEvent): void {
     it.status = nextIntentStatus(it.status, ev);
     if (isFinalIntentStatus(it.status)) this.active.delete(it);
+    this.touch(it);
+  }
+
+  private touch(it: IntentState): void {
+    if (this.cfg.journal) this.journal.intents.add(it);
+  }
+
+  private touchOrder(o: OrderState): void {
+    if (this.cfg.journal) this.journal.orders.set(o.order.ref, o);
+  }
+
+  /** What the events since the last call changed: intents, orders (open or finished) and protections. */
+  takeChanges(): KernelChanges {
+    const protections: ProtectionRecord[] = [];
+    for (const key of this.journal.protections) {
+      const p = this.protections.get(key);
+      const [book, rest] = key.split('|') as [string, string];
+      const [category, symbol] = rest.split(':') as [Category, string];
+      if (p) protections.push({ book, category, symbol, ...p });
+    }
+    const out: KernelChanges = {
+      intents: [...this.journal.intents].map((it) => ({ ...it })),
+      orders: [...this.journal.orders.values()].map((o) => ({ ...o })),
+      protections,
+    };
+    this.journal.intents.clear();
+    this.journal.orders.clear();
+    this.journal.protections.clear();
+    return out;
+  }
+
+  /**
+   * Rebuild the state a process owned before it stopped (live start, or another worker took over): the
+   * books from their fills in venue order, what is still on its way, and the protection in force.
+   */
+  restore(s: KernelSnapshot): void {
+    for (const f of s.fills) {
+      const r = this.account.ledger.applyFill(f.book, f.category, f.fill);
+      if (r.ok) this.account.afterFill(f.category, f.fill.symbol, r.closed);
+    }
+    for (const it of s.intents) {
+      this.intents.set(it.ref, it);
+      if (!isFinalIntentStatus(it.status)) this.active.add(it);
+    }
+    for (const o of s.orders) if (o.open) this.orders.set(o.order.ref, { ...o });
+    for (const p of s.protections) {
+      const { book, category, symbol, ...rest } = p;
+      this.protections.set(protKey(book, category, symbol), { ...rest });
+    }
+    this.tradingState = s.tradingState;
+    this.now = Math.max(this.now, s.now);
+  }
+
+  /** Replay closed bars into the strategies so their indicators stand where they were; nothing is decided. */
+  warmUp(ev: BarEvent): void {
+    const { category, symbol, interval } = ev.series;
+    this.account.mark(category, symbol, ev.bar.close);
+    const readers = this.readersOf(category, symbol, interval);
+    for (const rt of readers.informed) rt.pushInformative(symbol, interval, ev.bar);
+    for (const rt of readers.own) rt.onOwnBar(ev.bar);
   }
 
   /** Move an intent to a final status and say so. */

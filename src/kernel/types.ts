@@ -42,6 +42,8 @@ export interface KernelConfig {
   readonly startingCash: Decimal;
   /** Backtests: treat every approval request as answered yes (and count them). Live: false. */
   readonly autoApprove?: boolean;
+  /** Live: keep a journal of what each event changed (takeChanges) for the runner to store. */
+  readonly journal?: boolean;
 }
 
 export type OrderPurpose = 'entry' | 'add' | 'exit' | 'stop' | 'take-profit';

@@ -119,3 +119,72 @@ describe('kernel commands', () => {
     expect(k.onReport({ kind: 'fill', ref: place.order.ref, fill }, T0 + MIN + 20)).toEqual([]);
   });
 });
+
+describe('kernel restore', () => {
+  it('a process that takes over from the journal and the fills stands exactly where the first one stood', () => {
+    let n = 0;
+    const cfg = {
+      instances: [
+        instanceOf(
+          'a',
+          scripted('go', {
+            0: (c) => c.enterLong({ stop: { pct: 2 }, takeProfit: { pct: 4 }, trailing: { pct: 1 } }),
+          }),
+        ),
+      ],
+      instruments: [instrument('BTCUSDT')],
+      limits: limits(),
+      approvals: autoApprovals(),
+      approvalTtlMs: 120_000,
+      quoteCoin: 'USDT',
+      startingCash: dec('10000'),
+      journal: true,
+    };
+    const series = { category: 'linear', symbol: 'BTCUSDT', interval: '1' } as const;
+    const bar = (i: number, p: number) => ({
+      openTime: T0 + i * MIN,
+      open: p,
+      high: p,
+      low: p,
+      close: p,
+      volume: 1,
+    });
+    const a = new Kernel(cfg, () => `i${++n}`);
+    const place = a.onBar({ series, bar: bar(0, 100), closedAt: T0 + MIN }).find((c) => c.kind === 'place');
+    if (place?.kind !== 'place') throw new Error('no entry placed');
+    const fill = {
+      tradeId: 'x1',
+      orderLinkId: place.order.ref,
+      symbol: 'BTCUSDT',
+      side: 'Buy' as const,
+      qty: place.order.qty,
+      price: dec('100'),
+      fee: dec('0.55'),
+      feeCurrency: 'USDT',
+      ts: T0 + MIN + 5,
+    };
+    a.onReport({ kind: 'fill', ref: place.order.ref, fill }, T0 + MIN + 10);
+    a.onBar({ series, bar: bar(1, 103), closedAt: T0 + 2 * MIN });
+    const changes = a.takeChanges();
+    expect(changes.intents.map((i) => i.status)).toEqual(['done']);
+
+    const b = new Kernel({ ...cfg, instances: cfg.instances }, () => `j${++n}`);
+    b.restore({
+      fills: [{ book: 'a', category: 'linear', fill }],
+      intents: changes.intents.filter((i) => i.status !== 'done'),
+      orders: changes.orders.filter((o) => o.open),
+      protections: changes.protections,
+      tradingState: 'ACTIVE',
+      now: T0 + 2 * MIN,
+    });
+    const pos = (k: Kernel) => k.account.ledger.position('a', 'linear', 'BTCUSDT');
+    expect(pos(b)).toEqual(pos(a));
+    expect(b.openOrders()).toEqual(a.openOrders());
+    // Both trail the same way on the next close: 1 % under 105 is 103.95 → 104 on the tick, tighter than 98.
+    const next = bar(2, 105);
+    const amendA = a.onBar({ series, bar: next, closedAt: T0 + 3 * MIN }).filter((c) => c.kind === 'amend');
+    const amendB = b.onBar({ series, bar: next, closedAt: T0 + 3 * MIN }).filter((c) => c.kind === 'amend');
+    expect(amendB).toEqual(amendA);
+    expect(amendA).toMatchObject([{ kind: 'amend', triggerPrice: dec('104') }]);
+  });
+});
