@@ -23,6 +23,7 @@ import status from './status.js';
 import strategies from './strategies.js';
 import trades from './trades.js';
 import users from './users.js';
+import web from './web.js';
 import whoami from './whoami.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   risk,
   health,
   whoami,
+  web,
   buy,
   sell,
   close,

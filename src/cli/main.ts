@@ -16,6 +16,7 @@ import { DEMO_HELP, runDemo } from './demo.js';
 import { CONSOLE_HELP, runConsoleCommand } from './console.js';
 import { EXPORT_HELP, runExportCli } from './export.js';
 import { USERS_HELP, runUsersCli } from './users.js';
+import { TOKENS_HELP, runTokensCli } from './tokens.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
 
@@ -37,6 +38,7 @@ commands:
   doctor                                check configuration, database, Redis, exchange, chat
   keys set|list|rotate-master           exchange credentials, stored encrypted
   users add|list|remove                 the chat allow-list
+  tokens create|list|revoke             API tokens for the REST API
   audit verify                          check the audit log's hash chain
   export trades                         realized PnL per closed lot, for tax
 
@@ -57,6 +59,7 @@ const COMMANDS: Record<string, Handler> = {
     run: (a, io, env) => runKeysCli(a, io, env(), { validate: exchangeKeyValidator(env()) }),
   },
   users: { help: USERS_HELP, run: (a, io, env) => runUsersCli(a, io, env()) },
+  tokens: { help: TOKENS_HELP, run: (a, io, env) => runTokensCli(a, io, env()) },
   audit: { help: AUDIT_HELP, run: (a, io, env) => runAuditCli(a, io, env()) },
   export: { help: EXPORT_HELP, run: (a, io, env) => runExportCli(a, io, env()) },
 };

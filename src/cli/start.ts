@@ -8,6 +8,8 @@ import { createLogger, setLogger } from '../platform/logger.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import { startChatGateway } from './chat-gateway.js';
 import { line, type CliIo } from './io.js';
+import { startWeb } from '../web/start.js';
+import { withWebSettings } from '../web/settings.js';
 import { parseQueues, ROLES, startRuntime, type Role } from './runtime.js';
 
 export const START_HELP = `usage: bosun start [--role all|gateway|worker|scheduler] [--queues ticks,orders,…]
@@ -31,17 +33,21 @@ export async function runStart(args: string[], io: CliIo, env: Env): Promise<num
   if (!ROLES.includes(role)) throw new UsageError(`--role "${role}" is not one of ${ROLES.join(', ')}`);
   const queues = parseQueues(parsed.values.queues);
   setLogger(createLogger({ level: env.logLevel }));
-  const { config, source } = loadConfig(env.configPath);
+  const loaded = loadConfig(env.configPath);
+  const { source } = loaded;
+  const config = withWebSettings(loaded.config, env);
   const rt = await startRuntime({
     env,
     config,
     role,
     ...(queues ? { queues } : {}),
   });
-  if (role === 'all' || role === 'gateway')
-    await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX });
+  const gateway = role === 'all' || role === 'gateway';
+  const chat = gateway ? await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX }) : undefined;
+  const web = gateway ? await startWeb(rt, env, config, chat, { prefix: DEFAULT_PREFIX }) : null;
   const ops = await startOpsServer({
     port: env.httpPort,
+    ...(web ? { host: web.settings.host, fallback: web.fallback } : {}),
     checks: {
       database: dbReady(rt.deps.db),
       redis: redisReady(env.redisUrl),
@@ -49,6 +55,7 @@ export async function runStart(args: string[], io: CliIo, env: Env): Promise<num
     },
   });
   // Registered last, so it is closed first... except readiness should fail first: mark, then close.
+  if (web) rt.shutdown.add('web', () => web.close());
   rt.shutdown.add('http', () => ops.close());
   line(io.stderr, `bosun ${role} running (config: ${source}, exchange: ${env.bybitEnv}, http: ${ops.url})`);
   await new Promise<void>((resolve) => {

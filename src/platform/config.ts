@@ -102,17 +102,36 @@ const alerts = z
   })
   .prefault({});
 
+/** The dashboard and REST API on BOSUN_HTTP_PORT; absent = off unless BOSUN_WEB=on. */
+const web = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Interface BOSUN_HTTP_PORT binds when the dashboard is on; default all (container probes). */
+  host: z.string().min(1).optional(),
+  /** The address people open (https:// of the TLS proxy in front); login links point here. */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s):// URL like https://bosun.example.com' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits, audit). */
+  trustProxy: z.boolean().default(false),
+  loginLinkMinutes: z.number().int().min(1).max(60).default(10),
+  sessionHours: z.number().int().min(1).max(720).default(12),
+  rateLimitPerMinute: z.number().int().min(10).max(100_000).default(240),
+});
+
 export const configSchema = z.strictObject({
   strategies: z.array(strategyInstance).default([]),
   risk,
   approvals,
   alerts,
+  web: web.optional(),
 });
 
 export type BosunConfig = z.infer<typeof configSchema>;
 export type StrategyInstanceConfig = BosunConfig['strategies'][number];
 export type RiskConfig = BosunConfig['risk'];
 export type ApprovalConfig = BosunConfig['approvals'];
+export type WebConfig = NonNullable<BosunConfig['web']>;
 
 function formatIssue(file: string, issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String).join('.');

@@ -33,6 +33,8 @@ export interface Env {
   masterKey: string | undefined;
   masterKeyFile: string | undefined;
   httpPort: number;
+  /** BOSUN_WEB: on | off; unset = as bosun.yaml's `web:` block says (off without one). */
+  web: 'on' | 'off' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -141,6 +143,10 @@ export function loadEnv(src: Source = process.env): Env {
     masterKey: opt(src, 'BOSUN_MASTER_KEY'),
     masterKeyFile: opt(src, 'BOSUN_MASTER_KEY_FILE'),
     httpPort: port(src, 'BOSUN_HTTP_PORT', 9464),
+    web:
+      opt(src, 'BOSUN_WEB') === undefined
+        ? undefined
+        : oneOf(src, 'BOSUN_WEB', ['on', 'off'] as const, 'off'),
     logLevel: oneOf(src, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
   if (env.telegramWebhookUrl && !env.telegramWebhookSecret) {

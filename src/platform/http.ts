@@ -28,6 +28,8 @@ export interface OpsServerOptions {
   checkTimeoutMs?: number;
   registry?: Registry;
   log?: Logger;
+  /** Answers every other path (the dashboard and /api/v1 when BOSUN_WEB is on); absent: 404. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface OpsServer {
@@ -108,6 +110,9 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
+    if (o.fallback && path !== '/healthz' && path !== '/readyz' && path !== '/metrics') {
+      return o.fallback(req, res);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'text/plain', 'method not allowed\n');
