@@ -3,20 +3,6 @@
 import { loadEnv, type Env } from '../platform/env.js';
 import { ConfigError, UsageError } from '../platform/errors.js';
 import { line, processIo, type CliIo } from './io.js';
-import { DOCTOR_HELP, runDoctor } from './doctor.js';
-import { MIGRATE_HELP, runMigrate } from './migrate.js';
-import { KEYS_HELP, runKeysCli } from './keys.js';
-import { AUDIT_HELP, runAuditCli } from './audit.js';
-import { exchangeKeyValidator } from './exchange-factory.js';
-import { START_HELP, runStart } from './start.js';
-import { runSimCli } from '../exchange/sim/index.js';
-import { BACKTEST_HELP } from '../backtest/index.js';
-import { runBacktestCommand } from './backtest.js';
-import { DEMO_HELP, runDemo } from './demo.js';
-import { CONSOLE_HELP, runConsoleCommand } from './console.js';
-import { EXPORT_HELP, runExportCli } from './export.js';
-import { USERS_HELP, runUsersCli } from './users.js';
-import { TOKENS_HELP, runTokensCli } from './tokens.js';
 
 const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
 
@@ -44,24 +30,65 @@ commands:
 
 Run \`bosun <command> --help\` for a command's options.`;
 
-type Handler = { help: string; run: (args: string[], io: CliIo, env: () => Env) => Promise<number> };
+type Run = (args: string[], io: CliIo, env: () => Env) => Promise<number>;
+/** A command's module is imported only when that command runs, so `bosun --help` loads almost nothing. */
+type Handler = () => Promise<{ help: string; run: Run }>;
 
 const COMMANDS: Record<string, Handler> = {
-  migrate: { help: MIGRATE_HELP, run: (_a, io, env) => runMigrate(env(), io) },
-  doctor: { help: DOCTOR_HELP, run: (_a, io, env) => runDoctor(env(), io) },
-  start: { help: START_HELP, run: (a, io, env) => runStart(a, io, env()) },
-  demo: { help: DEMO_HELP, run: (a, io, env) => runDemo(a, io, env()) },
-  console: { help: CONSOLE_HELP, run: (_a, io, env) => runConsoleCommand(io, env()) },
-  sim: { help: SIM_HELP, run: (a) => runSimCli(a) },
-  backtest: { help: BACKTEST_HELP, run: (a, io, env) => runBacktestCommand(a, io, env) },
-  keys: {
-    help: KEYS_HELP,
-    run: (a, io, env) => runKeysCli(a, io, env(), { validate: exchangeKeyValidator(env()) }),
+  migrate: async () => {
+    const m = await import('./migrate.js');
+    return { help: m.MIGRATE_HELP, run: (_a, io, env) => m.runMigrate(env(), io) };
   },
-  users: { help: USERS_HELP, run: (a, io, env) => runUsersCli(a, io, env()) },
-  tokens: { help: TOKENS_HELP, run: (a, io, env) => runTokensCli(a, io, env()) },
-  audit: { help: AUDIT_HELP, run: (a, io, env) => runAuditCli(a, io, env()) },
-  export: { help: EXPORT_HELP, run: (a, io, env) => runExportCli(a, io, env()) },
+  doctor: async () => {
+    const m = await import('./doctor.js');
+    return { help: m.DOCTOR_HELP, run: (_a, io, env) => m.runDoctor(env(), io) };
+  },
+  start: async () => {
+    const m = await import('./start.js');
+    return { help: m.START_HELP, run: (a, io, env) => m.runStart(a, io, env()) };
+  },
+  demo: async () => {
+    const m = await import('./demo.js');
+    return { help: m.DEMO_HELP, run: (a, io, env) => m.runDemo(a, io, env()) };
+  },
+  console: async () => {
+    const m = await import('./console.js');
+    return { help: m.CONSOLE_HELP, run: (_a, io, env) => m.runConsoleCommand(io, env()) };
+  },
+  sim: async () => ({
+    help: SIM_HELP,
+    run: async (a) => (await import('../exchange/sim/index.js')).runSimCli(a),
+  }),
+  backtest: async () => {
+    const [{ BACKTEST_HELP }, m] = await Promise.all([
+      import('../backtest/cli-args.js'),
+      import('./backtest.js'),
+    ]);
+    return { help: BACKTEST_HELP, run: (a, io, env) => m.runBacktestCommand(a, io, env) };
+  },
+  keys: async () => {
+    const [m, x] = await Promise.all([import('./keys.js'), import('./exchange-factory.js')]);
+    return {
+      help: m.KEYS_HELP,
+      run: (a, io, env) => m.runKeysCli(a, io, env(), { validate: x.exchangeKeyValidator(env()) }),
+    };
+  },
+  users: async () => {
+    const m = await import('./users.js');
+    return { help: m.USERS_HELP, run: (a, io, env) => m.runUsersCli(a, io, env()) };
+  },
+  tokens: async () => {
+    const m = await import('./tokens.js');
+    return { help: m.TOKENS_HELP, run: (a, io, env) => m.runTokensCli(a, io, env()) };
+  },
+  audit: async () => {
+    const m = await import('./audit.js');
+    return { help: m.AUDIT_HELP, run: (a, io, env) => m.runAuditCli(a, io, env()) };
+  },
+  export: async () => {
+    const m = await import('./export.js');
+    return { help: m.EXPORT_HELP, run: (a, io, env) => m.runExportCli(a, io, env()) };
+  },
 };
 
 /** Levenshtein distance, for "did you mean". */
@@ -85,8 +112,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     line(io.stdout, HELP);
     return name === undefined ? 2 : 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const load = COMMANDS[name];
+  if (!load) {
     const near = Object.keys(COMMANDS).sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
     line(
       io.stderr,
@@ -94,6 +121,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     );
     return 2;
   }
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     line(io.stdout, cmd.help);
     return 0;
