@@ -208,19 +208,37 @@ export function toOrderReport(fallback: Category, raw: unknown): OrderReport {
   };
 }
 
+/**
+ * The coin a linear contract settles in, from its name: USDT perpetuals and futures (BTCUSDT,
+ * BTCUSDT-26DEC25) settle in USDT; USDC ones (BTCPERP, ETHPERP, BTC-26DEC25, BTCUSDC) in USDC.
+ */
+export function linearSettleCoin(symbol: string): string {
+  return symbol.includes('USDT') ? 'USDT' : 'USDC';
+}
+
+/**
+ * Real linear executions arrive with feeCurrency "" (REST and WS): the fee of a linear contract is always in
+ * its settle coin, so an empty or missing currency is read as that, never as "unknown coin".
+ */
+function feeCurrencyOf(category: Category, symbol: string, wire: string): string {
+  if (wire.trim() !== '') return wire;
+  return category === 'linear' ? linearSettleCoin(symbol) : '';
+}
+
 export function toFillReport(fallback: Category, raw: unknown): FillReport {
   const w = parseWire(ExecutionWire, raw, 'execution');
+  const category = categoryFrom(w.category, fallback);
   return {
     execId: w.execId,
     orderId: w.orderId,
     orderLinkId: w.orderLinkId,
-    category: categoryFrom(w.category, fallback),
+    category,
     symbol: w.symbol,
     side: sideFrom(w.side),
     price: dec(w.execPrice),
     qty: dec(w.execQty),
     fee: decOr0(w.execFee),
-    feeCurrency: w.feeCurrency,
+    feeCurrency: feeCurrencyOf(category, w.symbol, w.feeCurrency),
     isMaker: w.isMaker,
     execType: w.execType,
     ts: w.execTime,
