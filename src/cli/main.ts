@@ -2,13 +2,8 @@
 // exit status (1 bad input or failed check, 2 usage), never a stack trace.
 import { loadEnv, type Env } from '../platform/env.js';
 import { ConfigError, UsageError } from '../platform/errors.js';
+import { SIM_HELP } from '../exchange/sim/help.js';
 import { line, processIo, type CliIo } from './io.js';
-
-const SIM_HELP = `usage: bosun sim [--port 9100] [--data FILE] [--speed N] [--key K --secret S] [--balance 100000USDT] [--fault …]
-
-The Bybit V5-compatible simulator on its own: REST at http://127.0.0.1:PORT/v5/..., WebSocket at
-ws://127.0.0.1:PORT/v5/public/{spot,linear} and /v5/private. Default key sim-key, secret sim-secret.
-Prints one line "listening on http://127.0.0.1:PORT" when ready; Ctrl-C stops it.`;
 
 export const HELP = `bosun — chat-ops trading bot for Bybit
 

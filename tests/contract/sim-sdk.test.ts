@@ -320,7 +320,8 @@ describe('positions and wallet', () => {
     );
     expect(rows(closed)[0]).toMatchObject({ side: 'Sell', qty: '0.02', reduceOnly: true });
     const pos = (await rest.getPositionInfo({ ...linear })).result.list[0];
-    expect(pos).toMatchObject({ size: '0', stopLoss: '0' });
+    // Bybit prints an unset stop-loss as "".
+    expect(pos).toMatchObject({ size: '0', stopLoss: '' });
   });
 
   it('charges funding at the 8-hour mark as a Funding execution', async () => {

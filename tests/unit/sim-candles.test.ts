@@ -83,7 +83,8 @@ describe('price path', () => {
   it('replays a file: history before the start, then each bar open -> low/high -> close', async () => {
     const file = fixture('sim-btc-perp-1m.csv');
     const { candles } = loadCandleFile(file);
-    const sim = await startSim({ speed: 0, data: file, historyBars: 5 });
+    // The file's own times (replayTimes=file); the default moves them to the present (sim-fidelity tests).
+    const sim = await startSim({ speed: 0, data: file, historyBars: 5, behaviour: { replayTimes: 'file' } });
     sims.push(sim);
     expect(sim.market.lastPrice('BTCUSDT')).toBe(candles[4]?.close.toFixed());
     sim.market.advance(MIN);

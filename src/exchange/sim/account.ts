@@ -9,6 +9,19 @@ export const SETTLE = 'USDT';
 export const MMR = dec('0.005');
 export const DEFAULT_LEVERAGE = dec('10');
 
+/** Unified account margin modes (/v5/account/set-margin-mode); cross is Bybit's REGULAR_MARGIN. */
+export type MarginMode = 'REGULAR_MARGIN' | 'ISOLATED_MARGIN';
+
+/**
+ * Collateral value ratio of non-USDT coins (haircut) counted in the available balance; BTC's first tier is
+ * 0.95 in a recorded /v5/account/collateral-info reply. Coins not listed count fully (USDC) or not at all.
+ */
+const COLLATERAL_RATIO: Readonly<Record<string, string>> = { BTC: '0.95', ETH: '0.95', USDC: '1' };
+
+export function collateralRatio(coin: string): Decimal {
+  return dec(COLLATERAL_RATIO[coin] ?? '0');
+}
+
 export interface CoinBalance {
   wallet: Decimal;
   /** Held by resting spot orders. */
@@ -45,6 +58,7 @@ export class Account {
   readonly executions: SimExecution[] = [];
   /** Sum of margin held by resting linear orders. */
   orderIM = ZERO;
+  marginMode: MarginMode = 'REGULAR_MARGIN';
 
   constructor(
     readonly key: string,
@@ -108,6 +122,17 @@ export class Account {
     return usdt.wallet.add(this.unrealised(mark)).sub(this.positionIM()).sub(this.orderIM).sub(usdt.locked);
   }
 
+  /** Margin new linear orders may use: free USDT plus the other coins' free balance at their haircut. */
+  availableMargin(mark: MarkFn, usdPrice: (coin: string) => Decimal): Decimal {
+    let v = this.availableUsdt(mark);
+    for (const [name, c] of this.coins) {
+      if (name === SETTLE) continue;
+      const free = c.wallet.sub(c.locked);
+      if (free.gt(ZERO)) v = v.add(free.mul(usdPrice(name)).mul(collateralRatio(name)));
+    }
+    return v;
+  }
+
   /** Free balance of a non-settle coin (spot sells). */
   freeCoin(name: string): Decimal {
     const c = this.coin(name);
@@ -128,13 +153,29 @@ export function liqPriceOf(p: Position): Decimal | null {
     .mul(p.inst.tickSize);
 }
 
-export function renderPosition(p: Position, mark: Decimal, ws: boolean): Record<string, unknown> {
+export function bustPriceOf(p: Position): Decimal | null {
+  if (p.size.isZero()) return null;
+  const inv = ONE.div(p.leverage);
+  return p.avgPrice.mul(p.size.gt(ZERO) ? inv.neg().add(1) : inv.add(1));
+}
+
+export interface PositionRenderOpts {
+  /** Cross margin (REGULAR_MARGIN): Bybit prints liqPrice and bustPrice as "". */
+  cross: boolean;
+  unset: '' | '0';
+}
+
+export function renderPosition(
+  p: Position,
+  mark: Decimal,
+  ws: boolean,
+  opts: PositionRenderOpts = { cross: true, unset: '' },
+): Record<string, unknown> {
   const flat = p.size.isZero();
   const value = p.size.abs().mul(p.avgPrice);
   const im = flat ? ZERO : value.div(p.leverage);
-  const liq = liqPriceOf(p);
-  const inv = ONE.div(p.leverage);
-  const bust = flat ? null : p.avgPrice.mul(p.size.gt(ZERO) ? inv.neg().add(1) : inv.add(1));
+  const liq = opts.cross ? null : liqPriceOf(p);
+  const bust = opts.cross ? null : bustPriceOf(p);
   const row: Record<string, unknown> = {
     positionIdx: 0,
     riskId: 1,
@@ -144,7 +185,7 @@ export function renderPosition(p: Position, mark: Decimal, ws: boolean): Record<
     size: p.size.abs().toFixed(),
     avgPrice: flat ? '0' : fx(p.avgPrice),
     positionValue: flat ? '0' : fx(value),
-    tradeMode: 0,
+    tradeMode: opts.cross ? 0 : 1,
     autoAddMargin: 0,
     positionStatus: 'Normal',
     leverage: p.leverage.toFixed(),
@@ -157,8 +198,8 @@ export function renderPosition(p: Position, mark: Decimal, ws: boolean): Record<
     positionMMByMp: fx(p.size.abs().mul(mark).mul(MMR)),
     positionBalance: fx(im),
     tpslMode: 'Full',
-    takeProfit: p.takeProfit ? p.takeProfit.toFixed() : '0',
-    stopLoss: p.stopLoss ? p.stopLoss.toFixed() : '0',
+    takeProfit: p.takeProfit ? p.takeProfit.toFixed() : opts.unset,
+    stopLoss: p.stopLoss ? p.stopLoss.toFixed() : opts.unset,
     trailingStop: '0',
     sessionAvgPrice: '',
     unrealisedPnl: flat ? '0' : fx(mark.sub(p.avgPrice).mul(p.size)),
@@ -182,12 +223,16 @@ export function renderPosition(p: Position, mark: Decimal, ws: boolean): Record<
   return { category: 'linear', ...row, entryPrice: row['avgPrice'] };
 }
 
-/** `usdPrice(coin)` values non-USDT coins at the last trade price of COINUSDT. */
+/**
+ * `usdPrice(coin)` values non-USDT coins at the last trade price of COINUSDT. The total available balance
+ * counts them at their collateral ratio; `withdrawable: false` prints availableToWithdraw as "" (unified).
+ */
 export function renderWallet(
   a: Account,
   mark: MarkFn,
   usdPrice: (coin: string) => Decimal,
   only?: Set<string>,
+  withdrawable = false,
 ) {
   const upl = a.unrealised(mark);
   const posIM = a.positionIM();
@@ -220,7 +265,7 @@ export function renderWallet(
       spotHedgingQty: '0',
       borrowAmount: '0',
       availableToBorrow: '',
-      availableToWithdraw: fx(Decimal.max(free, ZERO)),
+      availableToWithdraw: withdrawable ? fx(Decimal.max(free, ZERO)) : '',
       accruedInterest: '0',
       totalOrderIM: isSettle ? fx(a.orderIM) : '0',
       totalPositionIM: isSettle ? fx(posIM) : '0',
@@ -234,7 +279,7 @@ export function renderWallet(
     });
   }
   const im = posIM.add(a.orderIM);
-  const avail = Decimal.max(a.availableUsdt(mark), ZERO);
+  const avail = Decimal.max(a.availableMargin(mark, usdPrice), ZERO);
   return {
     accountType: 'UNIFIED' as const,
     accountLTV: '0',

@@ -1,14 +1,12 @@
 // `bosun sim`: the simulator as a process. Prints exactly one line `listening on http://HOST:PORT` on stdout
 // when ready, logs to stderr, and closes cleanly on SIGINT/SIGTERM (exit 0). Usage errors exit 2.
 import { existsSync } from 'node:fs';
+import { parseBehaviourFlag } from './behaviour.js';
 import { type FaultPatch, parseFaultFlag } from './faults.js';
+import { SIM_HELP } from './help.js';
 import { parseBalance, startSim, type SimOptions } from './start.js';
 
-const USAGE = `usage: bosun sim [--port 9100] [--host 127.0.0.1] [--data FILE] [--speed N] [--key K --secret S]
-                 [--balance 100000USDT] [--seed N] [--spread-bps N] [--no-rate-limits] [--fault F]...
-  --data FILE   candle file replayed as BTCUSDT (CSV timestamp,open,high,low,close,volume; backtesting.py CSV; JSON)
-  --speed N     market seconds per real second (default 1; 0 = paused)
-  --fault F     skew=MS | ratelimit=N | http=STATUSxN | lost=N | authfail=N | latepong=MS | partial=N | wsdrop=MS`;
+const USAGE = SIM_HELP;
 
 export interface CliIo {
   out: (line: string) => void;
@@ -98,6 +96,12 @@ function parseArgs(argv: string[]): Parsed {
       case '--no-rate-limits':
         opts.rateLimits = false;
         break;
+      case '--behave': {
+        const b = parseBehaviourFlag(value() ?? '');
+        if (typeof b === 'string') return { error: b };
+        opts.behaviour = { ...opts.behaviour, ...b };
+        break;
+      }
       case '--fault': {
         const f = parseFaultFlag(value() ?? '');
         if (typeof f === 'string') return { error: f };

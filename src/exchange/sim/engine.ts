@@ -2,12 +2,21 @@
 // Every change is queued per account and flushed to the private stream after the request or price step.
 import { randomUUID } from 'node:crypto';
 import { type Decimal, dec, ZERO } from '../../domain/decimal.js';
-import { Account, SETTLE, type MarkFn } from './account.js';
+import {
+  Account,
+  SETTLE,
+  liqPriceOf,
+  renderPosition,
+  renderWallet,
+  type MarkFn,
+  type Position,
+} from './account.js';
+import type { SimBehaviour } from './behaviour.js';
 import { INSTRUMENTS, type SimInstrument } from './instruments.js';
-import { isOpen, type SimExecution, type SimOrder } from './orders.js';
+import { isOpen, renderOrder, type SimExecution, type SimOrder } from './orders.js';
 import { RestingBook } from './resting-book.js';
 import { applyFunding, fillResting } from './fills.js';
-import { checkTpsl, triggerOrder } from './matching.js';
+import { checkTpsl, liquidate, triggerOrder } from './matching.js';
 
 export interface EngineDeps {
   /** Server clock (with any injected skew): stamps on orders and executions. */
@@ -19,6 +28,7 @@ export interface EngineDeps {
   partialFills: () => number;
   fundingRate: Decimal;
   spotDuplicateCode: number;
+  behaviour: SimBehaviour;
 }
 
 /** What one account's private stream should hear after a request or a price step. */
@@ -77,6 +87,27 @@ export class Engine {
     const a = this.accounts.get(key);
     if (!a) throw new Error(`no account for key ${key}`);
     return a;
+  }
+
+  /** Wire rows as the behaviour switches say they print (unset prices, cross-margin fields, withdrawable). */
+  renderOrder(o: SimOrder, withCategory: boolean): Record<string, unknown> {
+    return renderOrder(o, withCategory, this.deps.behaviour.settings.unsetPrice);
+  }
+
+  renderPosition(a: Account, p: Position, ws: boolean): Record<string, unknown> {
+    const opts = { cross: a.marginMode === 'REGULAR_MARGIN', unset: this.deps.behaviour.settings.unsetPrice };
+    return renderPosition(p, this.mark(p.inst.symbol), ws, opts);
+  }
+
+  renderWallet(a: Account, only?: Set<string>): ReturnType<typeof renderWallet> {
+    const withdrawable = this.deps.behaviour.settings.availableToWithdraw === 'amount';
+    return renderWallet(a, this.mark, this.usdPrice, only, withdrawable);
+  }
+
+  /** What an order of `inst` paying in `coin` may spend: linear margin counts collateral coins (haircut). */
+  available(a: Account, inst: SimInstrument, coin: string): Decimal {
+    if (inst.category === 'linear') return a.availableMargin(this.mark, this.usdPrice);
+    return coin === SETTLE ? a.availableUsdt(this.mark) : a.freeCoin(coin);
   }
 
   nextOrderSeq(): number {
@@ -141,6 +172,10 @@ export class Engine {
     for (const a of this.accounts.values()) {
       const p = a.positions.get(symbol);
       if (p && !p.size.isZero() && (p.takeProfit || p.stopLoss)) checkTpsl(this, a, p, price);
+      if (p && !p.size.isZero() && a.marginMode === 'ISOLATED_MARGIN') {
+        const liq = liqPriceOf(p);
+        if (liq && (p.size.gt(ZERO) ? price.lte(liq) : price.gte(liq))) liquidate(this, a, p);
+      }
     }
   }
 

@@ -14,7 +14,10 @@ export const RET = {
   reduceOnlyZero: 110017,
   leverageNotModified: 110043,
   positionModeNotModified: 110025,
+  marginModeNotModified: 110026,
   duplicateLinkId: 110072,
+  triggerExpectRising: 110092,
+  triggerExpectFalling: 110093,
   notionalTooLow: 110094,
   tradingStopNotModified: 34040,
   spotBadParam: 170130,
@@ -24,6 +27,8 @@ export const RET = {
   spotQtyDecimals: 170137,
   spotValueTooLow: 170140,
   spotDuplicateLinkId: 170141,
+  spotBuyPriceTooHigh: 170193,
+  spotSellPriceTooLow: 170194,
   spotOrderNotFound: 170213,
 } as const;
 

@@ -61,6 +61,7 @@ export function fillOnce(
   qty: Decimal,
   price: Decimal,
   isMaker: boolean,
+  execType: 'Trade' | 'BustTrade' = 'Trade',
 ): void {
   const now = e.deps.now();
   const inst = o.inst;
@@ -68,11 +69,13 @@ export function fillOnce(
   const rate = isMaker ? inst.makerFeeRate : inst.takerFeeRate;
   const leavesBefore = leavesQty(o);
   let fee: Decimal;
-  let feeCurrency = SETTLE;
+  // Real linear executions arrive with feeCurrency "" (the fee is in the settle coin); spot names the coin.
+  let feeCurrency = e.deps.behaviour.settings.linearFeeCurrency === 'settle' ? SETTLE : '';
   let closedSize = ZERO;
   let execPnl = ZERO;
   if (inst.category === 'linear') {
-    fee = value.mul(rate);
+    // A liquidation closes at the bankruptcy price, which already leaves nothing for a fee.
+    fee = execType === 'BustTrade' ? ZERO : value.mul(rate);
     const pos = a.position(inst, now);
     const r = applyToPosition(pos, o.side, qty, price, now);
     closedSize = r.closed;
@@ -94,6 +97,7 @@ export function fillOnce(
   } else {
     const base = a.coin(inst.baseCoin);
     const quote = a.coin(SETTLE);
+    feeCurrency = SETTLE;
     if (o.side === 'Buy') {
       fee = qty.mul(rate);
       feeCurrency = inst.baseCoin;
@@ -134,7 +138,7 @@ export function fillOnce(
     execPrice: price.toFixed(),
     execQty: qty.toFixed(),
     execPnl: execPnl.toFixed(),
-    execType: 'Trade',
+    execType,
     execValue: value.toFixed(),
     isMaker,
     feeRate: rate.toFixed(),
@@ -239,7 +243,7 @@ export function applyFunding(e: Engine, a: Account, pos: Position, rate: Decimal
     orderType: 'UNKNOWN',
     stopOrderType: 'UNKNOWN',
     execFee: fee.toFixed(),
-    feeCurrency: SETTLE,
+    feeCurrency: e.deps.behaviour.settings.linearFeeCurrency === 'settle' ? SETTLE : '',
     execPrice: mark.toFixed(),
     execQty: pos.size.abs().toFixed(),
     execPnl: '0',
@@ -271,8 +275,9 @@ function record(e: Engine, a: Account, category: string, f: Record<string, strin
       execTime: String(now),
       tradeIv: '',
       markIv: '',
-      markPrice: e.mark(symbol).toFixed(),
-      indexPrice: e.mark(symbol).toFixed(),
+      // Real rows: spot has no mark or index price; linear has the mark, the index only for options.
+      markPrice: category === 'spot' ? '' : e.mark(symbol).toFixed(),
+      indexPrice: '',
       underlyingPrice: '',
       blockTradeId: '',
       extraFees: '',

@@ -3,17 +3,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Account } from './account.js';
 import { RET, SimError } from './errors.js';
+import type { SimBehaviour } from './behaviour.js';
 import type { SimFaults } from './faults.js';
+import type { PrivateOutbox } from './outbox.js';
 import * as mr from './market-routes.js';
 import { amendOrder, cancelAll, cancelOrder, createOrder } from './order-entry.js';
 import { Params } from './params.js';
-import { setLeverage, switchMode, tradingStop } from './position-entry.js';
+import { setLeverage, setMarginMode, switchMode, tradingStop } from './position-entry.js';
 import * as q from './queries.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type SecretLookup, verifyRestAuth } from './signing.js';
 
 export interface HttpDeps extends mr.MarketRouteDeps {
   faults: SimFaults;
+  behaviour: SimBehaviour;
+  outbox: PrivateOutbox;
   limiter: RateLimiter;
   secretOf: SecretLookup;
   log: (line: string) => void;
@@ -30,6 +34,7 @@ const ROUTES: Record<string, Route> = {
   '/v5/market/kline': { method: 'GET', auth: false, run: mr.kline },
   '/v5/market/tickers': { method: 'GET', auth: false, run: mr.tickers },
   '/v5/market/orderbook': { method: 'GET', auth: false, run: mr.orderbook },
+  '/v5/market/recent-trade': { method: 'GET', auth: false, run: mr.recentTrades },
   '/v5/order/create': {
     method: 'POST',
     auth: true,
@@ -54,9 +59,9 @@ const ROUTES: Record<string, Route> = {
     mutation: true,
     run: (d, a, p) => cancelAll(d.engine, a, p),
   },
-  '/v5/order/realtime': { method: 'GET', auth: true, run: (_d, a, p) => q.activeOrders(a, p) },
-  '/v5/order/history': { method: 'GET', auth: true, run: (_d, a, p) => q.orderHistory(a, p) },
-  '/v5/execution/list': { method: 'GET', auth: true, run: (_d, a, p) => q.executionList(a, p) },
+  '/v5/order/realtime': { method: 'GET', auth: true, run: (d, a, p) => q.activeOrders(d.engine, a, p) },
+  '/v5/order/history': { method: 'GET', auth: true, run: (d, a, p) => q.orderHistory(d.engine, a, p) },
+  '/v5/execution/list': { method: 'GET', auth: true, run: (d, a, p) => q.executionList(d.engine, a, p) },
   '/v5/position/list': { method: 'GET', auth: true, run: (d, a, p) => q.positionList(d.engine, a, p) },
   '/v5/position/set-leverage': { method: 'POST', auth: true, run: (d, a, p) => setLeverage(d.engine, a, p) },
   '/v5/position/trading-stop': { method: 'POST', auth: true, run: (d, a, p) => tradingStop(d.engine, a, p) },
@@ -66,7 +71,12 @@ const ROUTES: Record<string, Route> = {
     auth: true,
     run: (d, a, p) => q.walletBalance(d.engine, a, p),
   },
-  '/v5/account/info': { method: 'GET', auth: true, run: (d) => q.accountInfo(d.engine) },
+  '/v5/account/info': { method: 'GET', auth: true, run: (d, a) => q.accountInfo(d.engine, a) },
+  '/v5/account/set-margin-mode': {
+    method: 'POST',
+    auth: true,
+    run: (d, a, p) => setMarginMode(d.engine, a, p),
+  },
   '/v5/account/fee-rate': { method: 'GET', auth: true, run: (_d, _a, p) => q.feeRate(p) },
 };
 
@@ -189,7 +199,14 @@ function dispatch(
     res.on('close', () => hanging.delete(res));
     return;
   }
-  run(d, res, () => route.run(d, account, params));
+  // Bybit usually answers an order request before its private frames go out; the behaviour switch decides.
+  const replyFirst = route.mutation === true && d.behaviour.takeReplyFirst();
+  if (replyFirst) d.outbox.hold();
+  try {
+    run(d, res, () => route.run(d, account, params));
+  } finally {
+    if (replyFirst) d.outbox.release(d.behaviour.settings.pushLagMs);
+  }
 }
 
 function safeCategory(p: Params): string | undefined {

@@ -2,6 +2,15 @@
 // HMAC-checked like Bybit, a matching engine over a replayed or random price path, and fault injection.
 export { startSim, parseBalance, type SimHandle, type SimOptions } from './start.js';
 export { runSimCli } from './cli.js';
+export { SIM_HELP } from './help.js';
+export {
+  BEHAVIOUR_HELP,
+  BYBIT_BEHAVIOUR,
+  SimBehaviour,
+  parseBehaviourFlag,
+  type BehaviourPatch,
+  type BehaviourSettings,
+} from './behaviour.js';
 export { SimFaults, parseFaultFlag, type FaultPatch, type FaultSettings, type WsScope } from './faults.js';
 export type { SimCandleInput, SimMarket } from './market.js';
 export type {

@@ -104,6 +104,9 @@ const SPECS: Spec[] = [
   },
 ];
 
+// Bybit's instruments-info riskParameters (the price-limit band; see docs v5/account/set-price-limit).
+const PRICE_LIMIT = { x: '0.01', y: '0.02' } as const;
+
 // linear 0.055% taker / 0.02% maker; spot 0.1% both (Bybit's non-VIP schedule).
 const FEES = {
   linear: { taker: '0.00055', maker: '0.0002' },
@@ -158,7 +161,12 @@ export function pathTickOf(symbol: string): Decimal {
   return tick;
 }
 
-export function renderInstrument(i: SimInstrument, launchTime: number): Record<string, unknown> {
+export function renderInstrument(
+  i: SimInstrument,
+  launchTime: number,
+  priceLimitX: string = PRICE_LIMIT.x,
+): Record<string, unknown> {
+  const riskParameters = { priceLimitRatioX: priceLimitX, priceLimitRatioY: PRICE_LIMIT.y };
   const common = { symbol: i.symbol, baseCoin: i.baseCoin, quoteCoin: i.quoteCoin, status: 'Trading' };
   if (i.category === 'spot') {
     return {
@@ -175,7 +183,7 @@ export function renderInstrument(i: SimInstrument, launchTime: number): Record<s
         maxOrderAmt: i.wire.maxNotional,
       },
       priceFilter: { tickSize: i.wire.tick },
-      riskParameters: { priceLimitRatioX: '0.01', priceLimitRatioY: '0.02' },
+      riskParameters,
     };
   }
   return {
@@ -203,5 +211,6 @@ export function renderInstrument(i: SimInstrument, launchTime: number): Record<s
     lowerFundingRate: '-0.005',
     isPreListing: false,
     preListingInfo: null,
+    riskParameters,
   };
 }

@@ -1,6 +1,6 @@
 // Public market data derived from the price path: tickers, a synthetic order book around the bid/ask,
 // and kline rows. Shared by the REST routes and the public WebSocket.
-import { type Decimal, ZERO, maxDec, minDec } from '../../domain/decimal.js';
+import { type Decimal, ZERO, dec, maxDec, minDec } from '../../domain/decimal.js';
 import type { Candle, Interval } from './candles.js';
 import type { Engine } from './engine.js';
 import type { SimInstrument } from './instruments.js';
@@ -67,8 +67,9 @@ export function ticker(
   const last = m.last(inst.symbol);
   const { bid, ask } = e.bidAsk(inst);
   const s = dayStats(m, inst.symbol);
-  const sizeBid = levelSize(inst, bid);
-  const sizeAsk = levelSize(inst, ask);
+  const scale = depthScaleOf(e);
+  const sizeBid = levelSize(inst, bid, scale).toFixed();
+  const sizeAsk = levelSize(inst, ask, scale).toFixed();
   const common = {
     symbol: inst.symbol,
     lastPrice: last.toFixed(),
@@ -105,25 +106,34 @@ export function ticker(
   };
 }
 
-/** A size that depends only on the level's price, so a small price move changes only a few levels. */
-export function levelSize(inst: SimInstrument, price: Decimal): string {
+export function depthScaleOf(e: Engine): Decimal {
+  return dec(e.deps.behaviour.settings.depthScale);
+}
+
+/**
+ * A size that depends only on the level's price, so a small price move changes only a few levels. `scale`
+ * thins or thickens the book (never below one quantity step). Takers eat these same sizes (book-take.ts).
+ */
+export function levelSize(inst: SimInstrument, price: Decimal, scale: Decimal): Decimal {
   const key = price.div(inst.tickSize).toFixed(0);
   let h = 2166136261;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
   const lots = 1 + ((h >>> 0) % 997);
-  return inst.minOrderQty.mul(lots).toFixed();
+  const size = inst.minOrderQty.mul(lots).mul(scale).div(inst.qtyStep).floor().mul(inst.qtyStep);
+  return maxDec(size, inst.qtyStep);
 }
 
 export function bookLevels(e: Engine, inst: SimInstrument, depth: number): { b: Level[]; a: Level[] } {
   const { bid, ask } = e.bidAsk(inst);
   const t = inst.tickSize;
+  const scale = depthScaleOf(e);
   const b: Level[] = [];
   const a: Level[] = [];
   for (let k = 0; k < depth; k++) {
     const pb = bid.sub(t.mul(k));
-    if (pb.gt(ZERO)) b.push([pb.toFixed(), levelSize(inst, pb)]);
+    if (pb.gt(ZERO)) b.push([pb.toFixed(), levelSize(inst, pb, scale).toFixed()]);
     const pa = ask.add(t.mul(k));
-    a.push([pa.toFixed(), levelSize(inst, pa)]);
+    a.push([pa.toFixed(), levelSize(inst, pa, scale).toFixed()]);
   }
   return { b, a };
 }

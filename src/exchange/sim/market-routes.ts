@@ -33,7 +33,7 @@ export function instrumentsInfo(d: MarketRouteDeps, p: Params) {
       (!symbol || i.symbol === symbol) &&
       (!baseCoin || i.baseCoin === baseCoin) &&
       (!status || status === 'Trading'),
-  ).map((i) => renderInstrument(i, d.launchTime));
+  ).map((i) => renderInstrument(i, d.launchTime, d.engine.deps.behaviour.settings.priceLimitRatio));
   return { category: cat, list, nextPageCursor: '' };
 }
 
@@ -72,4 +72,24 @@ export function orderbook(d: MarketRouteDeps, p: Params) {
   const { b, a } = bookLevels(d.engine, inst, limit);
   const now = d.serverNow();
   return { s: inst.symbol, b, a, ts: now, u: Math.floor(now / 100), seq: Math.floor(now / 10), cts: now };
+}
+
+/** /v5/market/recent-trade: the tape, newest first (spot limit 1..60, default 60; others 1..1000, 500). */
+export function recentTrades(d: MarketRouteDeps, p: Params) {
+  const cat = category(p);
+  const inst = instrument(cat, p.opt('symbol'));
+  const limit = cat === 'spot' ? p.int('limit', 60, 1, 60) : p.int('limit', 500, 1, 1000);
+  const list = d.market
+    .trades(inst.symbol, undefined, limit)
+    .reverse()
+    .map((t) => ({
+      execId: t.execId,
+      symbol: inst.symbol,
+      price: t.price.toFixed(),
+      size: t.size.toFixed(),
+      side: t.side,
+      time: String(t.time),
+      isBlockTrade: false,
+    }));
+  return { category: cat, list };
 }

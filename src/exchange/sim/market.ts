@@ -1,5 +1,6 @@
 // The simulator's price path: per symbol a seeded random walk, a replayed candle file, or prices a test pushes.
 // Market time runs at `speed` market seconds per real second (0 = only `advance()` moves it).
+import { randomUUID } from 'node:crypto';
 import { Decimal, dec, ZERO } from '../../domain/decimal.js';
 import { type Candle, type CandleFile } from './candles.js';
 import { hashSeed, makeRng, normal, type Rng } from './random.js';
@@ -48,6 +49,34 @@ export interface MarketOptions {
 
 type Mode = 'walk' | 'replay' | 'manual';
 
+/** One public trade of the tape (/v5/market/recent-trade, publicTrade.{symbol}). */
+export interface PublicTrade {
+  readonly seq: number;
+  readonly execId: string;
+  readonly time: number;
+  readonly price: Decimal;
+  readonly size: Decimal;
+  readonly side: 'Buy' | 'Sell';
+  readonly tick: 'PlusTick' | 'ZeroPlusTick' | 'MinusTick' | 'ZeroMinusTick';
+}
+
+const TAPE_MAX = 1000;
+/** Size printed for a point of the path that carries no volume (a test's setPrice). */
+const MIN_PRINT = dec('0.001');
+
+/**
+ * Move a file's bars by a whole number of bars so the replay's first bar (after `historyBars` of history)
+ * starts at `now`: klines, tickers and trades then carry times near the server clock, as Bybit's do.
+ */
+export function shiftReplay(file: CandleFile, historyBars: number, now: number): CandleFile {
+  const candles = file.candles;
+  if (candles.length < 2) return file;
+  const h = Math.max(1, Math.min(historyBars, candles.length - 1));
+  const first = (candles[h] as Candle).start;
+  const shift = Math.floor((now - first) / file.baseMs) * file.baseMs;
+  return { baseMs: file.baseMs, candles: candles.map((c) => ({ ...c, start: c.start + shift })) };
+}
+
 interface SymbolState {
   symbol: string;
   tick: Decimal;
@@ -57,6 +86,8 @@ interface SymbolState {
   rng: Rng;
   walkNextAt: number;
   replay: { candles: Candle[]; i: number; point: number; baseMs: number } | null;
+  tape: PublicTrade[];
+  tickDir: PublicTrade['tick'];
 }
 
 const WALK_SIGMA_PER_SEC = 0.0001;
@@ -70,6 +101,7 @@ export class Market implements SimMarket {
   private hooks: MarketHooks = { onPoint: () => undefined, onStep: () => undefined };
   private timer: NodeJS.Timeout | null = null;
   private readonly walkStepMs: number;
+  private tradeSeq = 0;
 
   constructor(private readonly opts: MarketOptions) {
     this.t = opts.startTime;
@@ -176,7 +208,7 @@ export class Market implements SimMarket {
       for (let i = 0; i < h; i++) series.appendClosed(candles[i] as Candle);
       const last = (candles[h - 1] as Candle).close;
       const replay = { candles, i: h, point: 0, baseMs: data.file.baseMs };
-      return { symbol, tick, series, last, mode: 'replay', rng, walkNextAt: this.t, replay };
+      return { symbol, tick, series, last, mode: 'replay', rng, walkNextAt: this.t, replay, ...noTape() };
     }
     const series = new CandleSeries(60_000);
     let last = startPriceOf(symbol);
@@ -188,7 +220,7 @@ export class Market implements SimMarket {
         series.trade(start + k * 15_000, last, dec(String(Math.round(rng() * 1000) / 100)));
       }
     }
-    return { symbol, tick, series, last, mode: 'walk', rng, walkNextAt: this.t, replay: null };
+    return { symbol, tick, series, last, mode: 'walk', rng, walkNextAt: this.t, replay: null, ...noTape() };
   }
 
   private run(s: SymbolState, to: number): void {
@@ -239,11 +271,43 @@ export class Market implements SimMarket {
     for (; next <= to; next += base) s.series.trade(next, s.last, ZERO);
   }
 
+  /** Trades of `symbol` after `afterSeq` (oldest first), or the newest `limit` when no seq is given. */
+  trades(symbol: string, afterSeq?: number, limit = TAPE_MAX): PublicTrade[] {
+    const tape = this.state(symbol).tape;
+    if (afterSeq === undefined) return tape.slice(-limit);
+    let i = tape.length;
+    while (i > 0 && (tape[i - 1] as PublicTrade).seq > afterSeq) i--;
+    return tape.slice(i);
+  }
+
   private point(s: SymbolState, price: Decimal, t: number, volume: Decimal, barStart?: number): void {
+    const c = price.cmp(s.last);
+    s.tickDir =
+      c > 0
+        ? 'PlusTick'
+        : c < 0
+          ? 'MinusTick'
+          : s.tickDir.endsWith('PlusTick')
+            ? 'ZeroPlusTick'
+            : 'ZeroMinusTick';
+    s.tape.push({
+      seq: ++this.tradeSeq,
+      execId: randomUUID(),
+      time: Math.floor(t),
+      price,
+      size: volume.gt(ZERO) ? volume : MIN_PRINT,
+      side: s.tickDir.endsWith('PlusTick') ? 'Buy' : 'Sell',
+      tick: s.tickDir,
+    });
+    if (s.tape.length > TAPE_MAX * 2) s.tape.splice(0, s.tape.length - TAPE_MAX);
     s.last = price;
     s.series.trade(t, price, volume, barStart);
     this.hooks.onPoint(s.symbol, price, t);
   }
+}
+
+function noTape(): { tape: PublicTrade[]; tickDir: PublicTrade['tick'] } {
+  return { tape: [], tickDir: 'ZeroPlusTick' };
 }
 
 /** Intrabar path the way backtests assume it: an up bar visits its low first, a down bar its high. */

@@ -1,9 +1,10 @@
 // Matching against the simulated market: taker fills at the synthetic bid/ask, resting limit orders (maker),
 // conditional orders and exchange-side TP/SL. Liquidity is unlimited; the partial-fill fault splits fills.
 import { Decimal, ZERO, minDec } from '../../domain/decimal.js';
-import { DEFAULT_LEVERAGE, SETTLE, type Account, type Position } from './account.js';
+import { DEFAULT_LEVERAGE, SETTLE, bustPriceOf, type Account, type Position } from './account.js';
 import type { Engine } from './engine.js';
-import { closeOrder, fill } from './fills.js';
+import { depthUpTo, protectionPrice, takerLevels } from './book-take.js';
+import { closeOrder, fill, fillOnce } from './fills.js';
 import type { SimInstrument } from './instruments.js';
 import {
   isOpen,
@@ -109,6 +110,78 @@ export function requirement(
 
 /** Fill now what crosses, rest what may rest, cancel the rest (IOC / FOK / PostOnly rules). */
 export function execute(e: Engine, a: Account, o: SimOrder): void {
+  if (e.deps.behaviour.settings.liquidity === 'top') return executeAtTop(e, a, o);
+  const { bid, ask } = e.bidAsk(o.inst);
+  // A market order is an IOC limit at the protection price, and its row shows that price.
+  if (o.orderType === 'Market') o.price = protectionPrice(e, o.inst, o.side);
+  const limit = o.price;
+  const crosses = o.side === 'Buy' ? limit.gte(ask) : limit.lte(bid);
+  if (crosses && o.timeInForce === 'PostOnly') {
+    o.rejectReason = 'EC_PostOnlyWillTakeLiquidity';
+    closeOrder(e, a, o, 'Cancelled', 'CancelByUser');
+    return;
+  }
+  const mustFinish = o.orderType === 'Market' || o.timeInForce === 'IOC' || o.timeInForce === 'FOK';
+  if (!crosses) {
+    if (mustFinish) {
+      o.rejectReason = 'EC_NoImmediateQtyToFill';
+      closeOrder(e, a, o, 'Cancelled', 'CancelByUser');
+      return;
+    }
+    rest(e, a, o);
+    return;
+  }
+  const quoteSized = o.marketUnit === 'quoteCoin';
+  let want = leavesQty(o);
+  if (!quoteSized && (o.reduceOnly || o.closeOnTrigger)) want = minDec(want, closableBy(a, o.inst, o.side));
+  if (o.timeInForce === 'FOK' && !quoteSized && depthUpTo(e, o.inst, o.side, limit, want).lt(want)) {
+    o.rejectReason = 'EC_CancelForNoFullFill';
+    closeOrder(e, a, o, 'Cancelled', 'UNKNOWN');
+    return;
+  }
+  takeBook(e, a, o, want, limit);
+  if (!isOpen(o)) return;
+  if (quoteSized && o.cumExecQty.gt(ZERO) && leavesQty(o).lt(o.inst.qtyStep.mul(limit))) {
+    // What is left of a quote-sized buy is less than one base step: Bybit reports the order as filled.
+    a.open.delete(o);
+    o.status = 'Filled';
+    e.touchOrder(a, o);
+    return;
+  }
+  if (!mustFinish) {
+    rest(e, a, o);
+    return;
+  }
+  closeOrder(
+    e,
+    a,
+    o,
+    o.cumExecQty.gt(ZERO) ? 'PartiallyFilledCanceled' : 'Cancelled',
+    o.reduceOnly ? 'CancelByReduceOnly' : 'UNKNOWN',
+  );
+}
+
+/** Walk the opposite side level by level (one execution per level) until `want` is filled or `limit` is hit. */
+function takeBook(e: Engine, a: Account, o: SimOrder, want: Decimal, limit: Decimal): void {
+  const step = o.inst.qtyStep;
+  let left = want;
+  for (const level of takerLevels(e, o.inst, o.side, limit)) {
+    if (!isOpen(o) || left.lte(ZERO)) return;
+    let q: Decimal;
+    if (o.marketUnit === 'quoteCoin') {
+      q = minDec(level.size, left.div(level.price).div(step).floor().mul(step));
+      if (q.lte(ZERO)) return;
+      left = left.sub(q.mul(level.price));
+    } else {
+      q = minDec(level.size, left);
+      left = left.sub(q);
+    }
+    fill(e, a, o, q, level.price, false);
+  }
+}
+
+/** The older model (`liquidity=top`): any size fills at once at the best price; market rows keep price 0. */
+function executeAtTop(e: Engine, a: Account, o: SimOrder): void {
   const { bid, ask } = e.bidAsk(o.inst);
   const takePrice = o.side === 'Buy' ? ask : bid;
   const crosses = o.orderType === 'Market' || (o.side === 'Buy' ? o.price.gte(ask) : o.price.lte(bid));
@@ -169,7 +242,7 @@ export function triggerOrder(e: Engine, o: SimOrder): void {
   const { bid, ask } = e.bidAsk(o.inst);
   const ref = o.orderType === 'Market' ? (o.side === 'Buy' ? ask : bid) : o.price;
   const need = requirement(a, o, leavesQty(o), ref);
-  const have = need.coin === SETTLE ? a.availableUsdt(e.mark) : a.freeCoin(need.coin);
+  const have = e.available(a, o.inst, need.coin);
   if (need.amount.gt(have)) {
     o.rejectReason = 'EC_Others';
     closeOrder(e, a, o, 'Rejected');
@@ -210,5 +283,46 @@ export function checkTpsl(e: Engine, a: Account, pos: Position, price: Decimal):
   e.touchOrder(a, o);
   o.status = 'New';
   execute(e, a, o);
+  e.touchPosition(a, pos.inst.symbol);
+}
+
+/**
+ * An isolated position whose mark reached its liquidation price (maintenance margin left): its open orders
+ * are cancelled and it is closed at the bankruptcy price, a BustTrade that takes the position's margin.
+ */
+export function liquidate(e: Engine, a: Account, pos: Position): void {
+  const bust = bustPriceOf(pos);
+  if (!bust) return;
+  for (const o of [...a.open]) {
+    if (o.inst === pos.inst)
+      closeOrder(
+        e,
+        a,
+        o,
+        o.cumExecQty.gt(ZERO) ? 'PartiallyFilledCanceled' : 'Cancelled',
+        'CancelAllBeforeLiq',
+      );
+  }
+  const price = bust.div(pos.inst.tickSize).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).mul(pos.inst.tickSize);
+  const long = pos.size.gt(ZERO);
+  const o = newOrder(e, a, {
+    inst: pos.inst,
+    side: long ? 'Sell' : 'Buy',
+    orderType: 'Limit',
+    timeInForce: 'IOC',
+    price,
+    qty: pos.size.abs(),
+    marketUnit: '',
+    orderLinkId: '',
+    reduceOnly: true,
+    closeOnTrigger: true,
+    triggerPrice: null,
+    triggerDirection: 0,
+    stopOrderType: '',
+    createType: 'CreateByLiq',
+    takeProfit: null,
+    stopLoss: null,
+  });
+  fillOnce(e, a, o, pos.size.abs(), price, false, 'BustTrade');
   e.touchPosition(a, pos.inst.symbol);
 }

@@ -1,7 +1,8 @@
 // /v5/order/create, amend, cancel and cancel-all: parameter rules (order-filters.ts holds the instrument ones)
 // (linear: 10001 for qty/price off the filters, 110094 notional; spot: 1701xx), then hand-off to matching.
 // https://bybit-exchange.github.io/docs/v5/order/create-order
-import { ZERO } from '../../domain/decimal.js';
+import { type Decimal, ZERO } from '../../domain/decimal.js';
+import { priceBand } from './book-take.js';
 import type { Account } from './account.js';
 import type { Engine } from './engine.js';
 import { RET, fail } from './errors.js';
@@ -46,7 +47,10 @@ export function createOrder(e: Engine, a: Account, p: Params): OrderAck {
   const price = market ? ZERO : p.dec('price');
   if (!price && !market)
     fail(RET.paramError, 'Missing some parameters that must be filled in, pls check = price');
-  if (!market && price) checkPrice(inst, price, 'price');
+  if (!market && price) {
+    checkPrice(inst, price, 'price');
+    if (spot && e.deps.behaviour.settings.spotPriceBand === 'reject') checkSpotBand(e, inst, side, price);
+  }
   checkQty(inst, qty, market, quoteSized);
   if (linkId !== '' && a.byLinkId.has(linkId)) {
     fail(
@@ -82,6 +86,8 @@ export function createOrder(e: Engine, a: Account, p: Params): OrderAck {
     if (d !== undefined && d !== '1' && d !== '2')
       fail(RET.paramError, 'params error: triggerDirection invalid');
     triggerDirection = d === '1' ? 1 : d === '2' ? 2 : triggerPrice.gt(last) ? 1 : 2;
+    if (e.deps.behaviour.settings.triggerCheck === 'reject')
+      checkTriggerSide(triggerDirection, triggerPrice, last);
   }
   const { takeProfit, stopLoss } = tpslFor(p, inst, side, refPrice);
   const spec = {
@@ -104,7 +110,7 @@ export function createOrder(e: Engine, a: Account, p: Params): OrderAck {
   } as const;
   if (!triggerPrice) {
     const need = requirement(a, spec, effQty, refPrice);
-    const have = need.coin === 'USDT' ? a.availableUsdt(e.mark) : a.freeCoin(need.coin);
+    const have = e.available(a, inst, need.coin);
     if (need.amount.gt(have)) {
       fail(
         spot ? RET.spotInsufficientBalance : RET.insufficientBalance,
@@ -116,6 +122,34 @@ export function createOrder(e: Engine, a: Account, p: Params): OrderAck {
   if (triggerPrice) e.addConditional(o);
   else execute(e, a, o);
   return { orderId: o.orderId, orderLinkId: o.orderLinkId };
+}
+
+/**
+ * A conditional order must wait for the market to move towards its trigger; Bybit refuses one already past
+ * it. Messages as in Bybit's error table (placeholders filled; the suffix names the trigger source).
+ */
+function checkTriggerSide(direction: 1 | 2, trigger: Decimal, last: Decimal): void {
+  if (direction === 1 && trigger.lte(last)) {
+    fail(
+      RET.triggerExpectRising,
+      `expect Rising, but trigger_price[${trigger.toFixed()}] <= current[${last.toFixed()}]??LastPrice`,
+    );
+  }
+  if (direction === 2 && trigger.gte(last)) {
+    fail(
+      RET.triggerExpectFalling,
+      `expect Falling, but trigger_price[${trigger.toFixed()}] >= current[${last.toFixed()}]??LastPrice`,
+    );
+  }
+}
+
+/** Spot limit prices past the price-limit band are refused by default (modifyEnable=false for spot). */
+function checkSpotBand(e: Engine, inst: SimInstrument, side: 'Buy' | 'Sell', price: Decimal): void {
+  const band = priceBand(e, inst);
+  if (side === 'Buy' && price.gt(band.maxBuy))
+    fail(RET.spotBuyPriceTooHigh, `Buy order price cannot be higher than ${band.maxBuy.toFixed()}.`);
+  if (side === 'Sell' && price.lt(band.minSell))
+    fail(RET.spotSellPriceTooLow, `Sell order price cannot be lower than ${band.minSell.toFixed()}.`);
 }
 
 /** orderId wins over orderLinkId, as on Bybit; unknown or finished orders are 110001 (spot 170213). */
@@ -162,7 +196,7 @@ export function amendOrder(e: Engine, a: Account, p: Params): OrderAck {
     const newPrice = price ?? o.price;
     const need = requirement(a, o, newQty.sub(o.cumExecQty), newPrice);
     const own = need.coin === o.heldCoin ? o.held : ZERO;
-    const have = (need.coin === 'USDT' ? a.availableUsdt(e.mark) : a.freeCoin(need.coin)).add(own);
+    const have = e.available(a, inst, need.coin).add(own);
     if (need.amount.gt(have)) {
       fail(
         inst.category === 'spot' ? RET.spotInsufficientBalance : RET.insufficientBalance,

@@ -69,11 +69,23 @@ export function leavesQty(o: SimOrder): Decimal {
   return o.qty.sub(o.cumExecQty);
 }
 
-const s = (d: Decimal | null): string => (d === null ? '0' : d.toFixed());
+/** How an unset price prints: "" as on real rows, or "0" (the `unsetPrice` behaviour switch). */
+export type UnsetPrice = '' | '0';
+
+/** The coin an order's fees are charged in: linear the settle coin, spot buys the base, spot sells the quote. */
+export function feeCoinOf(o: SimOrder): string {
+  if (o.inst.category === 'spot' && o.side === 'Buy') return o.inst.baseCoin;
+  return o.inst.quoteCoin;
+}
 /** Averages are quotients; print them at 8 decimals like Bybit does rather than 40 digits. */
 const avg = (d: Decimal): string => d.toDecimalPlaces(8).toFixed();
 
-export function renderOrder(o: SimOrder, withCategory: boolean): Record<string, unknown> {
+export function renderOrder(
+  o: SimOrder,
+  withCategory: boolean,
+  unset: UnsetPrice = '',
+): Record<string, unknown> {
+  const s = (d: Decimal | null): string => (d === null ? unset : d.toFixed());
   const leaves = leavesQty(o);
   const base = {
     orderId: o.orderId,
@@ -95,6 +107,7 @@ export function renderOrder(o: SimOrder, withCategory: boolean): Record<string, 
     cumExecQty: o.cumExecQty.toFixed(),
     cumExecValue: o.cumExecValue.toFixed(),
     cumExecFee: o.cumExecFee.toFixed(),
+    cumFeeDetail: o.cumExecFee.isZero() ? {} : { [feeCoinOf(o)]: o.cumExecFee.toFixed() },
     timeInForce: o.timeInForce,
     orderType: o.orderType,
     stopOrderType: o.stopOrderType,

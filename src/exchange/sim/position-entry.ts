@@ -34,7 +34,8 @@ export function setLeverage(e: Engine, a: Account, p: Params): Record<string, ne
       .mul(pos.avgPrice)
       .div(buy)
       .sub(pos.size.abs().mul(pos.avgPrice).div(pos.leverage));
-    if (extra.gt(a.availableUsdt(e.mark))) fail(RET.insufficientBalance, 'ab not enough for new leverage');
+    if (extra.gt(a.availableMargin(e.mark, e.usdPrice)))
+      fail(RET.insufficientBalance, 'ab not enough for new leverage');
   }
   pos.leverage = buy;
   pos.updatedTime = e.deps.now();
@@ -97,4 +98,24 @@ export function switchMode(_e: Engine, _a: Account, p: Params): Record<string, n
   const mode = p.req('mode');
   if (mode === '0') fail(RET.positionModeNotModified, 'Position mode is not modified');
   fail(RET.paramError, 'hedge mode (3) is not supported by the simulator; it trades one-way (positionIdx 0)');
+}
+
+/**
+ * /v5/account/set-margin-mode: the unified account's mode for all its positions. Isolated positions get a
+ * liquidation price and are liquidated at it; cross positions print liqPrice "" (the simulator does not
+ * liquidate a cross account). Portfolio margin is not simulated.
+ */
+export function setMarginMode(e: Engine, a: Account, p: Params): { reasons: never[] } {
+  const mode = p.req('setMarginMode');
+  if (mode !== 'REGULAR_MARGIN' && mode !== 'ISOLATED_MARGIN') {
+    fail(
+      RET.paramError,
+      `params error: setMarginMode must be REGULAR_MARGIN or ISOLATED_MARGIN (PORTFOLIO_MARGIN is not simulated), got ${mode}`,
+    );
+  }
+  if (a.marginMode === mode) fail(RET.marginModeNotModified, 'Cross/isolated margin mode is not modified');
+  a.marginMode = mode;
+  for (const pos of a.positions.values()) if (!pos.size.isZero()) e.touchPosition(a, pos.inst.symbol);
+  e.touchWallet(a);
+  return { reasons: [] };
 }

@@ -1,10 +1,10 @@
 // Read-side private endpoints: open/closed orders, executions, positions, wallet, account info and fee rates.
 // Lists come newest first with `nextPageCursor` paging, as on Bybit V5.
-import { renderPosition, renderWallet, type Account } from './account.js';
+import type { Account } from './account.js';
 import type { Engine } from './engine.js';
 import { RET, fail } from './errors.js';
 import { INSTRUMENTS, findInstrument } from './instruments.js';
-import { isOpen, renderExecution, renderOrder, type SimExecution, type SimOrder } from './orders.js';
+import { isOpen, renderExecution, type SimExecution, type SimOrder } from './orders.js';
 import { type Params, category, decodeCursor, encodeCursor, instrument } from './params.js';
 
 interface Page<T> {
@@ -39,13 +39,35 @@ function* backwards<T>(arr: readonly T[]): Generator<T> {
   for (let i = arr.length - 1; i >= 0; i--) yield arr[i] as T;
 }
 
-function orderFilter(p: Params, cat: string): (o: SimOrder) => boolean {
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * Bybit's history window: both ends at most 7 days apart; only a start means start + 7 days; only an end
+ * means end - 7 days; neither means the last 7 days. Lookups by order id are not windowed.
+ */
+export function historyWindow(e: Engine, p: Params): { from?: number; to?: number } {
+  const from = p.time('startTime');
+  const to = p.time('endTime');
+  if (e.deps.behaviour.settings.historyWindow === 'off' || p.opt('orderId') || p.opt('orderLinkId'))
+    return { from, to };
+  if (from !== undefined && to !== undefined) {
+    if (to < from) fail(RET.paramError, 'params error: endTime must not be earlier than startTime');
+    if (to - from > WEEK_MS)
+      fail(RET.paramError, 'params error: the time range between startTime and endTime cannot exceed 7 days');
+    return { from, to };
+  }
+  if (from !== undefined) return { from, to: from + WEEK_MS };
+  if (to !== undefined) return { from: to - WEEK_MS, to };
+  const now = e.deps.now();
+  return { from: now - WEEK_MS, to: now };
+}
+
+function orderFilter(p: Params, cat: string, win: { from?: number; to?: number }): (o: SimOrder) => boolean {
   const symbol = p.opt('symbol');
   const baseCoin = p.opt('baseCoin');
   const settleCoin = p.opt('settleCoin');
   const status = p.opt('orderStatus');
-  const from = p.time('startTime');
-  const to = p.time('endTime');
+  const { from, to } = win;
   return (o) =>
     o.inst.category === cat &&
     (!symbol || o.inst.symbol === symbol) &&
@@ -64,11 +86,11 @@ function byId(a: Account, p: Params): SimOrder[] | null {
   return o && (!id || !link || o.orderLinkId === link) ? [o] : [];
 }
 
-export function activeOrders(a: Account, p: Params) {
+export function activeOrders(e: Engine, a: Account, p: Params) {
   const cat = category(p);
   const limit = p.int('limit', 20, 1, 50);
   const openOnly = p.int('openOnly', 0, 0, 2);
-  const keep = orderFilter(p, cat);
+  const keep = orderFilter(p, cat, { from: p.time('startTime'), to: p.time('endTime') });
   const direct = byId(a, p);
   if (!direct && cat === 'linear' && !p.opt('symbol') && !p.opt('baseCoin') && !p.opt('settleCoin')) {
     fail(RET.paramError, 'Missing some parameters that must be filled in, symbol or settleCoin or baseCoin');
@@ -76,7 +98,7 @@ export function activeOrders(a: Account, p: Params) {
   // Looked up by id, Bybit answers whatever the status; otherwise open orders, or recent closed ones (openOnly=1).
   const source = direct ?? (openOnly === 0 ? backwards([...a.open]) : closedRecent(a));
   const { rows, next } = page(source, keep, p, limit);
-  return { category: cat, list: rows.map((o) => renderOrder(o, false)), nextPageCursor: next };
+  return { category: cat, list: rows.map((o) => e.renderOrder(o, false)), nextPageCursor: next };
 }
 
 function* closedRecent(a: Account): Generator<SimOrder> {
@@ -88,15 +110,15 @@ function* closedRecent(a: Account): Generator<SimOrder> {
   }
 }
 
-export function orderHistory(a: Account, p: Params) {
+export function orderHistory(e: Engine, a: Account, p: Params) {
   const cat = category(p);
   const limit = p.int('limit', 20, 1, 50);
-  const keep = orderFilter(p, cat);
+  const keep = orderFilter(p, cat, historyWindow(e, p));
   const { rows, next } = page(byId(a, p) ?? backwards(a.history), keep, p, limit);
-  return { category: cat, list: rows.map((o) => renderOrder(o, false)), nextPageCursor: next };
+  return { category: cat, list: rows.map((o) => e.renderOrder(o, false)), nextPageCursor: next };
 }
 
-export function executionList(a: Account, p: Params) {
+export function executionList(e: Engine, a: Account, p: Params) {
   const cat = category(p);
   const limit = p.int('limit', 50, 1, 100);
   const symbol = p.opt('symbol');
@@ -104,8 +126,7 @@ export function executionList(a: Account, p: Params) {
   const link = p.opt('orderLinkId');
   const baseCoin = p.opt('baseCoin');
   const execType = p.opt('execType');
-  const from = p.time('startTime');
-  const to = p.time('endTime');
+  const { from, to } = historyWindow(e, p);
   const keep = (x: SimExecution): boolean =>
     x.category === cat &&
     (!symbol || x.wire['symbol'] === symbol) &&
@@ -129,12 +150,12 @@ export function positionList(e: Engine, a: Account, p: Params) {
   let list: Record<string, unknown>[];
   if (symbol) {
     const pos = a.position(instrument(cat, symbol), e.deps.now());
-    list = [renderPosition(pos, e.mark(symbol), false)];
+    list = [e.renderPosition(a, pos, false)];
   } else {
     list = [...a.positions.values()]
       .filter((pos) => !pos.size.isZero() && pos.inst.quoteCoin === settleCoin)
       .slice(0, limit)
-      .map((pos) => renderPosition(pos, e.mark(pos.inst.symbol), false));
+      .map((pos) => e.renderPosition(a, pos, false));
   }
   return { category: cat, list, nextPageCursor: '' };
 }
@@ -145,13 +166,13 @@ export function walletBalance(e: Engine, a: Account, p: Params) {
   const coins = p.opt('coin');
   const only = coins ? new Set(coins.split(',').map((c) => c.trim())) : undefined;
   if (only) for (const c of only) a.coin(c);
-  return { list: [renderWallet(a, e.mark, e.usdPrice, only)] };
+  return { list: [e.renderWallet(a, only)] };
 }
 
-export function accountInfo(e: Engine) {
+export function accountInfo(e: Engine, a: Account) {
   return {
     unifiedMarginStatus: 5,
-    marginMode: 'REGULAR_MARGIN',
+    marginMode: a.marginMode,
     isMasterTrader: false,
     spotHedgingStatus: 'OFF',
     updatedTime: String(e.deps.now()),

@@ -2,13 +2,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Decimal, dec } from '../../domain/decimal.js';
+import { type BehaviourPatch, SimBehaviour } from './behaviour.js';
 import { loadCandleFile } from './candles.js';
 import { Engine } from './engine.js';
 import { RET } from './errors.js';
 import { SimFaults } from './faults.js';
 import { createHttpFront } from './http-server.js';
 import { SYMBOLS } from './instruments.js';
-import { Market, type SimMarket } from './market.js';
+import { Market, shiftReplay, type SimMarket } from './market.js';
+import { PrivateOutbox } from './outbox.js';
 import { RateLimiter } from './rate-limit.js';
 import { type SimStateView, stateView } from './state-view.js';
 import { SimWs } from './ws-server.js';
@@ -45,6 +47,8 @@ export interface SimOptions {
   rateLimits?: boolean;
   /** Spot duplicate orderLinkId code: Bybit's docs list 170141, ccxt has seen 12141 (default 170141). */
   spotDuplicateCode?: 170141 | 12141;
+  /** Behaviour switches (behaviour.ts); unset keys take Bybit's real behaviour. */
+  behaviour?: BehaviourPatch;
 }
 
 export interface SimHandle {
@@ -54,6 +58,8 @@ export interface SimHandle {
   readonly wsUrl: string;
   readonly port: number;
   readonly faults: SimFaults;
+  /** Behaviour switches, changeable while running (replayTimes only at start). */
+  readonly behaviour: SimBehaviour;
   readonly market: SimMarket;
   readonly state: SimStateView;
   close(): Promise<void>;
@@ -86,16 +92,19 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const secretOf = (key: string): string | undefined => secrets.get(key);
   const balances = parseBalance(opts.balance ?? '100000USDT');
   const fundingRate = dec(opts.fundingRate ?? '0.0001');
-  const file = opts.data ? loadCandleFile(opts.data) : undefined;
+  const behaviour = new SimBehaviour(opts.behaviour);
+  const historyBars = opts.historyBars ?? 200;
+  const loaded = opts.data ? loadCandleFile(opts.data) : undefined;
+  // Bybit's bars are recent; a file from 2022 is moved so the replay starts at the server's current time.
+  const file =
+    loaded && behaviour.settings.replayTimes === 'now' ? shiftReplay(loaded, historyBars, clock()) : loaded;
   const speed = opts.speed ?? 1;
   const market = new Market({
     symbols: SYMBOLS,
     startTime: clock(),
     speed,
     seed: opts.seed ?? 42,
-    data: file
-      ? { symbol: opts.dataSymbol ?? 'BTCUSDT', file, historyBars: opts.historyBars ?? 200 }
-      : undefined,
+    data: file ? { symbol: opts.dataSymbol ?? 'BTCUSDT', file, historyBars } : undefined,
     log,
   });
   const engine = new Engine({
@@ -105,16 +114,20 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     partialFills: () => faults.settings.partialFills,
     fundingRate,
     spotDuplicateCode: opts.spotDuplicateCode ?? RET.spotDuplicateLinkId,
+    behaviour,
   });
   for (const a of accounts) engine.addAccount(a.key, balances);
   const deps = { engine, market, faults, serverNow, secretOf, fundingRate, log };
   const ws = new SimWs(deps);
+  const outbox = new PrivateOutbox((batch) => ws.publishPrivate(batch));
   const front = createHttpFront({
     ...deps,
+    behaviour,
+    outbox,
     limiter: new RateLimiter(opts.rateLimits !== false),
     launchTime: clock(),
   });
-  engine.sink = (batch) => ws.publishPrivate(batch);
+  engine.sink = (batch) => outbox.push(batch);
   market.attach({
     onPoint: (symbol, price) => engine.onPoint(symbol, price),
     onStep: (prev, t) => {
@@ -146,6 +159,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     closing ??= (async () => {
       market.stop();
       faults.dispose();
+      outbox.flushNow();
       for (const res of front.hanging) res.destroy();
       await ws.close();
       server.closeAllConnections();
@@ -159,6 +173,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     wsUrl: `ws://${urlHost}:${port}`,
     port,
     faults,
+    behaviour,
     market,
     state: stateView(engine, accounts[0]?.key ?? 'sim-key'),
     close,

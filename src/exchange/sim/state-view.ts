@@ -1,8 +1,7 @@
 // Read-only view of the simulator's books for tests: the same wire rows the REST API serves, typed on the
 // fields tests usually compare with bosun's database.
-import { renderPosition, renderWallet } from './account.js';
 import type { Engine } from './engine.js';
-import { renderExecution, renderOrder } from './orders.js';
+import { renderExecution } from './orders.js';
 
 export interface SimOrderView {
   category: 'linear' | 'spot';
@@ -85,12 +84,10 @@ export interface SimStateView {
 export function stateView(e: Engine, defaultKey: string): SimStateView {
   const acct = (key?: string) => e.account(key ?? defaultKey);
   return {
-    orders: (key) => acct(key).history.map((o) => renderOrder(o, true) as SimOrderView),
+    orders: (key) => acct(key).history.map((o) => e.renderOrder(o, true) as SimOrderView),
     executions: (key) => acct(key).executions.map((x) => renderExecution(x, true) as SimExecutionView),
     positions: (key) =>
-      [...acct(key).positions.values()].map(
-        (p) => renderPosition(p, e.mark(p.inst.symbol), true) as SimPositionView,
-      ),
-    wallet: (key) => renderWallet(acct(key), e.mark, e.usdPrice) as SimWalletView,
+      [...acct(key).positions.values()].map((p) => e.renderPosition(acct(key), p, true) as SimPositionView),
+    wallet: (key) => e.renderWallet(acct(key)) as SimWalletView,
   };
 }

@@ -2,13 +2,12 @@
 // order books (snapshot then deltas, size "0" deletes), klines, and private order/execution/position/wallet.
 // https://bybit-exchange.github.io/docs/v5/websocket/public/orderbook
 import type { Decimal } from '../../domain/decimal.js';
-import { renderPosition, renderWallet } from './account.js';
 import { isInterval, type Interval } from './candles.js';
 import type { Engine, PrivateBatch } from './engine.js';
 import { findInstrument, type SimInstrument } from './instruments.js';
 import { bookLevels, klineWs, type Level, ticker } from './market-data.js';
 import type { Market } from './market.js';
-import { renderExecution, renderOrder } from './orders.js';
+import { renderExecution } from './orders.js';
 import { candleEnd } from './series.js';
 
 export const PUBLIC_DEPTHS = { linear: [1, 50, 200, 500, 1000], spot: [1, 50, 200, 1000] } as const;
@@ -16,7 +15,8 @@ export const PUBLIC_DEPTHS = { linear: [1, 50, 200, 500, 1000], spot: [1, 50, 20
 export type PublicTopic =
   | { kind: 'tickers'; inst: SimInstrument }
   | { kind: 'orderbook'; inst: SimInstrument; depth: number }
-  | { kind: 'kline'; inst: SimInstrument; interval: Interval };
+  | { kind: 'kline'; inst: SimInstrument; interval: Interval }
+  | { kind: 'trade'; inst: SimInstrument };
 
 export function parsePublicTopic(category: 'linear' | 'spot', topic: string): PublicTopic | null {
   const parts = topic.split('.');
@@ -24,6 +24,7 @@ export function parsePublicTopic(category: 'linear' | 'spot', topic: string): Pu
   const inst = findInstrument(category, symbol);
   if (!inst) return null;
   if (parts.length === 2 && parts[0] === 'tickers') return { kind: 'tickers', inst };
+  if (parts.length === 2 && parts[0] === 'publicTrade') return { kind: 'trade', inst };
   if (parts.length === 3 && parts[0] === 'orderbook') {
     const depth = Number(parts[1]);
     return (PUBLIC_DEPTHS[category] as readonly number[]).includes(depth)
@@ -46,6 +47,7 @@ export class PublicStream {
   private seq = 0;
   private klineVersion = -1;
   private klineFrom: number | undefined;
+  private tradeSeq: number | undefined;
 
   constructor(
     readonly topic: string,
@@ -72,6 +74,11 @@ export class PublicStream {
         seq: this.seq,
       };
       return [JSON.stringify({ topic: this.topic, type: 'snapshot', ts: now, data, cts: now })];
+    }
+    if (this.t.kind === 'trade') {
+      // No snapshot on subscribe: trades from now on.
+      this.tradeSeq ??= this.d.market.trades(this.t.inst.symbol, undefined, 1)[0]?.seq ?? 0;
+      return [];
     }
     if (this.t.kind !== 'kline') return [];
     const series = this.d.market.series(this.t.inst.symbol);
@@ -119,7 +126,30 @@ export class PublicStream {
       const data = { s: this.t.inst.symbol, b, a, u: ++this.u, seq: ++this.seq };
       return JSON.stringify({ topic: this.topic, type: 'delta', ts: now, data, cts: now });
     }
+    if (this.t.kind === 'trade') return this.tradeFrame(now);
     return this.klineBars();
+  }
+
+  /** publicTrade: every trade since the last frame, oldest first, as one snapshot frame. */
+  private tradeFrame(now: number): string | null {
+    if (this.t.kind !== 'trade') return null;
+    const inst = this.t.inst;
+    const trades = this.d.market.trades(inst.symbol, this.tradeSeq ?? 0);
+    const newest = trades[trades.length - 1];
+    if (!newest) return null;
+    this.tradeSeq = newest.seq;
+    const linear = inst.category === 'linear';
+    const data = trades.slice(-100).map((t) => ({
+      T: t.time,
+      s: inst.symbol,
+      S: t.side,
+      v: t.size.toFixed(),
+      p: t.price.toFixed(),
+      ...(linear ? { L: t.tick } : {}),
+      i: t.execId,
+      BT: false,
+    }));
+    return JSON.stringify({ topic: this.topic, type: 'snapshot', ts: now, data });
   }
 
   private currentTicker(): Record<string, string> {
@@ -181,7 +211,9 @@ export function privateData(e: Engine, batch: PrivateBatch, topic: string): unkn
   const cat = fast ? rest[1] : rest[0];
   const a = e.account(batch.account);
   if (name === 'order') {
-    const rows = batch.orders.filter((o) => !cat || o.inst.category === cat).map((o) => renderOrder(o, true));
+    const rows = batch.orders
+      .filter((o) => !cat || o.inst.category === cat)
+      .map((o) => e.renderOrder(o, true));
     return rows.length ? rows : null;
   }
   if (name === 'execution') {
@@ -195,10 +227,10 @@ export function privateData(e: Engine, batch: PrivateBatch, topic: string): unkn
     const rows = batch.positions
       .map((s) => a.positions.get(s))
       .filter((p) => p !== undefined)
-      .map((p) => renderPosition(p, e.mark(p.inst.symbol), true));
+      .map((p) => e.renderPosition(a, p, true));
     return rows.length ? rows : null;
   }
-  if (name === 'wallet') return batch.wallet ? [renderWallet(a, e.mark, e.usdPrice)] : null;
+  if (name === 'wallet') return batch.wallet ? [e.renderWallet(a)] : null;
   return null;
 }
 
