@@ -1,7 +1,7 @@
 // A backtest through the kernel: candles in time order feed the same kernel the live bot runs (strategy,
 // sizing, risk, approval policy, protection), and its commands run against the simulated venue. Several
 // instances and symbols share one account, as in bosun.yaml. Pure: same inputs, same result.
-import { ZERO, type Decimal } from '../domain/decimal.js';
+import { Decimal, ZERO } from '../domain/decimal.js';
 import type { Fill } from '../domain/fill.js';
 import { intervalMs } from '../domain/intervals.js';
 import type { Category, Instrument } from '../domain/instrument.js';
@@ -10,7 +10,7 @@ import type { Bar } from '../sdk/types.js';
 import type { ClosedRoundTrip } from './books.js';
 import { symbolKey } from './books.js';
 import { Kernel, type KernelStats } from './kernel.js';
-import { INTRABAR_RULE, SimVenue, type VenueCosts } from './sim-venue.js';
+import { INTRABAR_RULE, SimVenue, type VenueCosts, type VenueMargin } from './sim-venue.js';
 import type { ApprovalRoute, Command, InstanceConfig, Notice, OrderReport, SeriesKey } from './types.js';
 
 /** Columns of one series (the backtester's CandleSeries has this shape). */
@@ -26,7 +26,13 @@ export interface BarColumns {
 
 export interface KernelBacktestInput {
   /** The tradable series: orders on a symbol fill against its bars. One per symbol. */
-  readonly data: readonly { readonly series: SeriesKey; readonly bars: BarColumns }[];
+  readonly data: readonly {
+    readonly series: SeriesKey;
+    readonly bars: BarColumns;
+    readonly detail?: BarColumns;
+    readonly funding?: FundingSeries;
+  }[];
+  readonly margin?: VenueMargin;
   readonly instances: readonly InstanceConfig[];
   readonly instruments: readonly Instrument[];
   readonly limits: RiskLimits;
@@ -48,6 +54,7 @@ export interface KernelBacktestResult {
   readonly startingCash: Decimal;
   /** Fees paid in the quote coin (spot buys' base-coin fees valued at their fill price). */
   readonly fees: Decimal;
+  /** How hits inside one bar were ordered: the lower interval's order with --detail, else the stated rule. */
   readonly intrabarRule: string;
   readonly kernel: Kernel;
 }
@@ -66,6 +73,37 @@ interface Feed {
   readonly key: string;
   readonly bars: BarColumns;
   readonly tradable: boolean;
+  /** A lower interval of the same market (--detail): which of a bar's stop, target or limit came first. */
+  readonly detail?: BarColumns;
+  detailAt: number;
+  readonly funding?: FundingSeries;
+  fundingAt: number;
+}
+
+/** Funding rates of a perpetual at its funding times (Bybit's funding history), oldest first. */
+export interface FundingSeries {
+  readonly times: readonly number[];
+  readonly rates: readonly Decimal[];
+}
+
+/** The lower-interval bars inside bar `i` of a feed, in order (a pointer walks the detail series once). */
+function detailOf(feed: Feed, i: number): Bar[] | null {
+  const d = feed.detail as BarColumns;
+  const start = feed.bars.time[i] as number;
+  const end = start + intervalMs(feed.series.interval, start);
+  while (feed.detailAt < d.length && (d.time[feed.detailAt] as number) < start) feed.detailAt += 1;
+  const out: Bar[] = [];
+  for (let k = feed.detailAt; k < d.length && (d.time[k] as number) < end; k++) {
+    out.push({
+      openTime: d.time[k] as number,
+      open: d.open[k] as number,
+      high: d.high[k] as number,
+      low: d.low[k] as number,
+      close: d.close[k] as number,
+      volume: d.volume[k] as number,
+    });
+  }
+  return out.length > 0 ? out : null;
 }
 
 /** Aggregate a series into a larger interval; only complete buckets become bars. */
@@ -135,6 +173,10 @@ function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
     key: symbolKey(d.series.category, d.series.symbol),
     bars: d.bars,
     tradable: true,
+    ...(d.detail ? { detail: d.detail } : {}),
+    detailAt: 0,
+    ...(d.funding && d.series.category === 'linear' ? { funding: d.funding } : {}),
+    fundingAt: 0,
   }));
   const id = (c: Category, s: string, i: string) => `${c}:${s}@${i}`;
   const have = new Set(feeds.map((f) => id(f.series.category, f.series.symbol, f.series.interval)));
@@ -157,6 +199,8 @@ function feedsFor(kernel: Kernel, input: KernelBacktestInput): Feed[] {
         key: symbolKey(category, symbol),
         bars: resample(base.bars, baseMs, d.interval),
         tradable: false,
+        detailAt: 0,
+        fundingAt: 0,
       });
       have.add(id(category, symbol, d.interval));
     }
@@ -214,21 +258,22 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     () => `bt${(++counter).toString(36)}`,
   );
   const instruments = new Map(input.instruments.map((i) => [symbolKey(i.category, i.symbol), i]));
-  const venue = new SimVenue(instruments, input.costs);
+  const venue = new SimVenue(instruments, input.costs, input.margin);
   const feeds = feedsFor(kernel, input);
   const events = timeline(feeds);
   const notices: Notice[] = [];
   const current = new Map<string, number>();
   const idx = (c: Category, s: string) => current.get(symbolKey(c, s)) ?? -1;
 
-  const run = (cmds: readonly Command[], now: number) => {
+  const run = (cmds: readonly Command[], now: number, midBar = false) => {
     let queue: readonly Command[] = cmds;
     // Cancels answered at once by the venue come back to the kernel, which may answer again (a requote).
     for (let guard = 0; queue.length > 0 && guard < 64; guard++) {
       for (const c of queue) if (c.kind === 'notice') notices.push(c.notice);
       const reports: OrderReport[] = [];
       for (const c of queue) {
-        if (c.kind === 'place') reports.push(...venue.execute([c], idx(c.order.category, c.order.symbol)));
+        if (c.kind === 'place')
+          reports.push(...venue.execute([c], idx(c.order.category, c.order.symbol), midBar));
         else reports.push(...venue.execute([c], 0));
       }
       const next: Command[] = [];
@@ -237,6 +282,23 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     }
   };
 
+  const matchBar = (series: SeriesKey, b: Bar, i: number, opening: boolean, closedAt: number) => {
+    for (let guard = 0; guard < 256; guard++) {
+      const hit = venue.nextHit(series, b, i, opening);
+      if (!hit) break;
+      run(kernel.onReport(hit, closedAt - 1), closedAt - 1, true);
+    }
+  };
+  const applyFunding = (feed: Feed, closedAt: number, mark: number) => {
+    const f = feed.funding as FundingSeries;
+    const { category, symbol } = feed.series;
+    while (feed.fundingAt < f.times.length && (f.times[feed.fundingAt] as number) <= closedAt) {
+      const ts = f.times[feed.fundingAt] as number;
+      const rate = f.rates[feed.fundingAt] as Decimal;
+      feed.fundingAt += 1;
+      run(kernel.onFunding(category, symbol, rate, new Decimal(String(mark)), ts), ts);
+    }
+  };
   const first = feeds[0] as Feed;
   const equity = new Float64Array(first.bars.length);
   const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
@@ -251,12 +313,15 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     bar.volume = b.volume[i] as number;
     if (feed.tradable) {
       current.set(feed.key, i);
-      // The venue's part of the bar first: orders resting from earlier closes meet this bar's prices.
-      for (let guard = 0; guard < 256 && venue.restingCount() > 0; guard++) {
-        const hit = venue.nextHit(feed.series, bar as Bar, i);
-        if (!hit) break;
-        run(kernel.onReport(hit, ev.closedAt - 1), ev.closedAt - 1);
+      // The venue's part of the bar first: orders resting from earlier closes meet this bar's prices —
+      // or, with --detail, each lower-interval part of it in turn.
+      const { category, symbol } = feed.series;
+      if (venue.busy(category, symbol)) {
+        const parts = feed.detail ? detailOf(feed, i) : null;
+        if (parts === null) matchBar(feed.series, bar, i, true, ev.closedAt);
+        else parts.forEach((p, k) => matchBar(feed.series, p, i, k === 0, ev.closedAt));
       }
+      if (feed.funding) applyFunding(feed, ev.closedAt, bar.close);
     }
     const cmds = kernel.onBar({ series: feed.series, bar, closedAt: ev.closedAt });
     if (cmds.length > 0) run(cmds, ev.closedAt);
@@ -276,7 +341,9 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     equityFinal: kernel.account.equity(),
     startingCash: input.cash,
     fees,
-    intrabarRule: INTRABAR_RULE,
+    intrabarRule: input.data.some((d) => d.detail)
+      ? `in the order the lower-interval bars show them; inside one of those, ${INTRABAR_RULE.replace('within a bar: ', '')}`
+      : INTRABAR_RULE,
     kernel,
   };
 }

@@ -17,6 +17,7 @@ import {
   type IntentEvent,
   type IntentStatus,
 } from './intent-transitions.js';
+import { fundingReceived } from './margin.js';
 import { limitPrice, stopPrice, takeProfitPrice, tighter, trailingStop } from './protection.js';
 import type {
   BarEvent,
@@ -199,12 +200,82 @@ export class Kernel {
 
   onReport(r: OrderReport, now: number): Command[] {
     this.begin(now);
+    if (r.kind === 'liquidated') {
+      this.onLiquidated(r.category, r.symbol, r.price, r.ts, r.tradeId);
+      return this.end();
+    }
     const o = this.orders.get(r.ref);
     if (o) {
       if (r.kind === 'fill') this.onFill(o, r.fill);
       else if (r.kind === 'ended') this.onEnded(o, r.reason);
     }
     return this.end();
+  }
+
+  /** A funding time on a perpetual: every book with a position on the symbol pays or receives its own share. */
+  onFunding(category: Category, symbol: string, rate: Decimal, mark: Decimal, ts: number): Command[] {
+    this.begin(ts);
+    for (const { book, position } of this.account.ledger.booksOn(category, symbol)) {
+      const amount = fundingReceived(position.size, mark, rate);
+      this.account.ledger.applyFunding(book, category, {
+        id: `funding-${symbol}-${ts}-${book}`,
+        symbol,
+        amount,
+        ts,
+      });
+      this.out.push({ kind: 'notice', notice: { kind: 'funding', book, symbol, amount, rate } });
+    }
+    this.account.afterFill(category, symbol, null);
+    return this.end();
+  }
+
+  /**
+   * The venue closed the net position at the bankruptcy price. The books on the net's side are closed in
+   * proportion to their sizes (to the quantity step, the remainder to the largest), their protection cancelled.
+   */
+  private onLiquidated(
+    category: Category,
+    symbol: string,
+    price: Decimal,
+    ts: number,
+    tradeId: string,
+  ): void {
+    const net = this.account.ledger.netSize(category, symbol);
+    if (net.isZero()) return;
+    const inst = this.account.instrument(category, symbol);
+    const side = net.isPositive() ? 'Sell' : 'Buy';
+    const books = this.account.ledger
+      .booksOn(category, symbol)
+      .filter((b) => b.position.size.isPositive() === net.isPositive())
+      .sort((a, b) => b.position.size.abs().cmp(a.position.size.abs()));
+    const total = books.reduce((t, b) => t.plus(b.position.size.abs()), ZERO);
+    const shares = books.map((b) => roundQtyDown(inst, net.abs().mul(b.position.size.abs()).div(total)));
+    const rest = net.abs().minus(shares.reduce((t, q) => t.plus(q), ZERO));
+    if (shares.length > 0) shares[0] = (shares[0] as Decimal).plus(rest);
+    books.forEach((b, k) => {
+      const qty = shares[k] as Decimal;
+      if (qty.isZero()) return;
+      const fill: Fill = {
+        tradeId: `${tradeId}-${b.book}`,
+        orderLinkId: null,
+        symbol,
+        side,
+        qty,
+        price,
+        fee: ZERO,
+        feeCurrency: inst.quoteCoin,
+        ts,
+      };
+      this.account.settlePeak();
+      const r = this.account.ledger.applyFill(b.book, category, fill);
+      if (!r.ok) return;
+      this.account.afterFill(category, symbol, r.closed);
+      this.out.push({
+        kind: 'notice',
+        notice: { kind: 'liquidated', book: b.book, symbol, qty, price, realizedPnl: r.closed?.pnl ?? null },
+      });
+      this.syncProtection(b.book, category, symbol);
+    });
   }
 
   onOperator(cmd: OperatorCommand, now: number): Command[] {

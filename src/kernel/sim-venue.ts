@@ -7,6 +7,7 @@ import type { Instrument } from '../domain/instrument.js';
 import { roundPrice } from '../domain/instrument.js';
 import type { Bar } from '../sdk/types.js';
 import { symbolKey } from './books.js';
+import { bankruptcyPrice, DEFAULT_MMR, liquidationPrice } from './margin.js';
 import type { Command, KernelOrder, OrderReport } from './types.js';
 
 export interface VenueCosts {
@@ -16,23 +17,42 @@ export interface VenueCosts {
   readonly slippageBps: Decimal;
 }
 
+export interface VenueMargin {
+  /** isolated: each position is liquidated on its own margin; cross: not liquidated by the simulated venue yet. */
+  readonly mode: 'isolated' | 'cross';
+  /** Leverage of a linear symbol no instance set one for (Bybit's account default). */
+  readonly defaultLeverage: Decimal;
+  /** Maintenance margin rate (Bybit's first risk-limit tier). */
+  readonly mmr: Decimal;
+}
+
+export const DEFAULT_MARGIN: VenueMargin = {
+  mode: 'isolated',
+  defaultLeverage: new Decimal(1),
+  mmr: DEFAULT_MMR,
+};
+
 /**
  * Which of several orders a bar hit first when no lower interval says: orders at the open (gaps) first,
  * then stops, then take-profits and limits — the pessimistic reading, stated in every report.
  */
 export const INTRABAR_RULE =
-  'within a bar: orders the open already crossed fill first (at the open), then stops, then take-profits and limits';
+  'within a bar: orders the open already crossed fill first (at the open), then stops, then a liquidation, then take-profits and limits';
 
 interface Resting {
   order: KernelOrder;
   left: Decimal;
   /** Market orders wait for the next open; a resting order is armed from the bar after it was placed. */
   armedFromBar: number;
+  /** Placed while the venue worked bar `midBarOf` (protection after an entry filled at its open): that bar's open was before it. */
+  midBarOf: number;
 }
 
 export class SimVenue {
   private readonly resting = new Map<string, Resting>();
   private readonly net = new Map<string, Decimal>();
+  /** The venue's average entry of each net position (what its liquidation price is measured from). */
+  private readonly entry = new Map<string, Decimal>();
   private execSeq = 0;
   readonly fills: Fill[] = [];
   leverage = new Map<string, Decimal>();
@@ -40,15 +60,25 @@ export class SimVenue {
   constructor(
     private readonly instruments: ReadonlyMap<string, Instrument>,
     private readonly costs: VenueCosts,
+    private readonly margin: VenueMargin = DEFAULT_MARGIN,
   ) {}
 
   /** Apply the kernel's commands (placed orders wait for the venue's next step). */
-  execute(commands: readonly Command[], barIndex: number): OrderReport[] {
+  execute(commands: readonly Command[], barIndex: number, midBar = false): OrderReport[] {
     const reports: OrderReport[] = [];
     for (const c of commands) {
       switch (c.kind) {
         case 'place':
-          this.resting.set(c.order.ref, { order: c.order, left: c.order.qty, armedFromBar: barIndex + 1 });
+          {
+            // A stop or take-profit placed in reaction to a fill inside a bar is at the venue for the rest of it.
+            const now = midBar && c.order.type === 'Market' && c.order.trigger !== null;
+            this.resting.set(c.order.ref, {
+              order: c.order,
+              left: c.order.qty,
+              armedFromBar: now ? barIndex : barIndex + 1,
+              midBarOf: now ? barIndex : -1,
+            });
+          }
           break;
         case 'amend': {
           const r = this.resting.get(c.ref);
@@ -85,14 +115,32 @@ export class SimVenue {
     symbolCat: { category: Instrument['category']; symbol: string },
     bar: Bar,
     i: number,
+    /** False for the later lower-interval parts of a bar (--detail): only the first one holds its open. */
+    opening = true,
   ): OrderReport | null {
     let best: { r: Resting; price: Decimal; taker: boolean; rank: number } | null = null;
     for (const r of this.resting.values()) {
       const o = r.order;
       if (o.symbol !== symbolCat.symbol || o.category !== symbolCat.category || i < r.armedFromBar) continue;
-      const hit = this.hitPrice(o, bar, i === r.armedFromBar);
+      const atOpen = r.midBarOf !== i;
+      const hit = this.hitPrice(o, bar, opening && atOpen && i === r.armedFromBar, atOpen);
       if (!hit) continue;
       if (!best || hit.rank < best.rank) best = { r, ...hit };
+    }
+    const liq = this.liquidation(symbolCat.category, symbolCat.symbol, bar);
+    if (liq && (!best || liq.rank < best.rank)) {
+      const key = symbolKey(symbolCat.category, symbolCat.symbol);
+      this.net.set(key, ZERO);
+      this.entry.delete(key);
+      this.execSeq += 1;
+      return {
+        kind: 'liquidated',
+        ref: '',
+        ...symbolCat,
+        price: liq.price,
+        ts: bar.openTime,
+        tradeId: `bt-liq-${this.execSeq}`,
+      };
     }
     if (!best) return null;
     const { r, price, taker } = best;
@@ -127,10 +175,33 @@ export class SimVenue {
     return { kind: 'fill', ref: o.ref, fill: this.fill(o, qty, price, !taker, bar.openTime) };
   }
 
+  /** An isolated linear position whose mark meets its liquidation price in this bar, and where that ranks. */
+  private liquidation(
+    category: Instrument['category'],
+    symbol: string,
+    bar: Bar,
+  ): { price: Decimal; rank: number } | null {
+    if (category !== 'linear' || this.margin.mode !== 'isolated') return null;
+    const key = symbolKey(category, symbol);
+    const net = this.net.get(key);
+    const entry = this.entry.get(key);
+    if (!net || net.isZero() || !entry) return null;
+    const inst = this.instruments.get(key) as Instrument;
+    const lev = this.leverage.get(key) ?? this.margin.defaultLeverage;
+    const long = net.isPositive();
+    const lp = liquidationPrice(inst, long, entry, lev, this.margin.mmr).toNumber();
+    const price = bankruptcyPrice(long, entry, lev);
+    if (long ? bar.open <= lp : bar.open >= lp) return { price, rank: 0.5 };
+    if (long ? bar.low <= lp : bar.high >= lp) return { price, rank: 1.5 };
+    return null;
+  }
+
   private hitPrice(
     o: KernelOrder,
     bar: Bar,
     firstBar: boolean,
+    /** The order was resting when the bar opened: a gap through it fills at the open. */
+    atOpen: boolean,
   ): { price: Decimal; taker: boolean; rank: number } | null {
     const inst = this.instruments.get(symbolKey(o.category, o.symbol)) as Instrument;
     const open = bar.open;
@@ -148,10 +219,10 @@ export class SimVenue {
     if (o.trigger) {
       const t = o.trigger.price.toNumber();
       if (o.trigger.direction === 'fall') {
-        if (open <= t) return { price: slip(open, buy), taker: true, rank: 0 };
+        if (atOpen && open <= t) return { price: slip(open, buy), taker: true, rank: 0 };
         if (bar.low <= t) return { price: slip(t, buy), taker: true, rank: o.purpose === 'stop' ? 1 : 2 };
       } else {
-        if (open >= t) return { price: slip(open, buy), taker: true, rank: 0 };
+        if (atOpen && open >= t) return { price: slip(open, buy), taker: true, rank: 0 };
         if (bar.high >= t) return { price: slip(t, buy), taker: true, rank: o.purpose === 'stop' ? 1 : 2 };
       }
       return null;
@@ -173,7 +244,15 @@ export class SimVenue {
     const fee = spotBuy ? qty.mul(rate) : qty.mul(price).mul(rate);
     const key = symbolKey(o.category, o.symbol);
     const signed = o.side === 'Buy' ? qty : qty.neg();
-    this.net.set(key, (this.net.get(key) ?? ZERO).plus(spotBuy ? signed.minus(fee) : signed));
+    const before = this.net.get(key) ?? ZERO;
+    const after = before.plus(spotBuy ? signed.minus(fee) : signed);
+    this.net.set(key, after);
+    // The entry re-averages when the position grows, stays when it shrinks, restarts when it flips.
+    const prev = this.entry.get(key);
+    if (after.isZero()) this.entry.delete(key);
+    else if (before.isZero() || before.isPositive() !== after.isPositive()) this.entry.set(key, price);
+    else if (after.abs().gt(before.abs()) && prev)
+      this.entry.set(key, prev.mul(before.abs()).plus(price.mul(qty)).div(after.abs()));
     this.execSeq += 1;
     const fill: Fill = {
       tradeId: `bt-${this.execSeq}`,
@@ -197,5 +276,12 @@ export class SimVenue {
 
   restingCount(): number {
     return this.resting.size;
+  }
+
+  /** Something on the symbol the bar could touch: a resting order, or a position that could be liquidated. */
+  busy(category: Instrument['category'], symbol: string): boolean {
+    if (this.resting.size > 0) return true;
+    const net = this.net.get(symbolKey(category, symbol));
+    return net !== undefined && !net.isZero();
   }
 }

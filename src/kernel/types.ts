@@ -121,7 +121,23 @@ export type Notice =
       readonly status: IntentStatus;
       readonly reason: string;
     }
-  | { readonly kind: 'log'; readonly book: string; readonly message: string };
+  | { readonly kind: 'log'; readonly book: string; readonly message: string }
+  | {
+      readonly kind: 'funding';
+      readonly book: string;
+      readonly symbol: string;
+      /** Received (positive) or paid (negative), in the settle coin. */
+      readonly amount: Decimal;
+      readonly rate: Decimal;
+    }
+  | {
+      readonly kind: 'liquidated';
+      readonly book: string;
+      readonly symbol: string;
+      readonly qty: Decimal;
+      readonly price: Decimal;
+      readonly realizedPnl: Decimal | null;
+    };
 
 /** Venue reports, keyed by the order's ref (orderLinkId). */
 export type OrderReport =
@@ -132,6 +148,16 @@ export type OrderReport =
       readonly ref: string;
       readonly status: 'Cancelled' | 'Rejected' | 'Expired' | 'Deactivated';
       readonly reason: string;
+    }
+  /** The venue liquidated the net position on a symbol, settling it at the bankruptcy price. */
+  | {
+      readonly kind: 'liquidated';
+      readonly ref: '';
+      readonly category: Category;
+      readonly symbol: string;
+      readonly price: Decimal;
+      readonly ts: number;
+      readonly tradeId: string;
     };
 
 export type OperatorCommand =

@@ -135,7 +135,7 @@ describe('kernel backtest: protection', () => {
       input({ data: [{ series: BTC, bars: bars(rows) }], instances: [instanceOf('a', strat)] }),
     );
     expect(r.fills.map((f) => f.price.toFixed())).toEqual(['100', '98']);
-    expect(r.intrabarRule).toMatch(/stops, then take-profits/);
+    expect(r.intrabarRule).toMatch(/then stops, then a liquidation, then take-profits/);
     expect(r.kernel.account.ledger.netSize('linear', 'BTCUSDT').isZero()).toBe(true);
   });
 
