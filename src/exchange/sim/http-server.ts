@@ -13,6 +13,7 @@ import { setLeverage, setMarginMode, switchMode, tradingStop } from './position-
 import * as q from './queries.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type SecretLookup, verifyRestAuth } from './signing.js';
+import { coinInfo, queryApi } from './user-routes.js';
 
 export interface HttpDeps extends mr.MarketRouteDeps {
   faults: SimFaults;
@@ -78,6 +79,8 @@ const ROUTES: Record<string, Route> = {
     run: (d, a, p) => setMarginMode(d.engine, a, p),
   },
   '/v5/account/fee-rate': { method: 'GET', auth: true, run: (_d, _a, p) => q.feeRate(p) },
+  '/v5/user/query-api': { method: 'GET', auth: true, run: (d, a) => queryApi(d.engine, a) },
+  '/v5/asset/coin/query-info': { method: 'GET', auth: true, run: (_d, _a, p) => coinInfo(p) },
 };
 
 const MAX_BODY = 1 << 20;

@@ -23,6 +23,9 @@ export function serverTime(d: MarketRouteDeps) {
 }
 
 export function instrumentsInfo(d: MarketRouteDeps, p: Params) {
+  // Inverse and option exist on Bybit; the simulator lists none (clients such as ccxt ask on load).
+  const asked = p.opt('category');
+  if (asked === 'inverse' || asked === 'option') return { category: asked, list: [], nextPageCursor: '' };
   const cat = category(p);
   const symbol = p.opt('symbol');
   const status = p.opt('status');
