@@ -63,48 +63,115 @@ export async function findOrder(
   );
 }
 
-function historyParams(ctx: BybitContext, q: HistoryQuery, pageMax: number, total: number) {
+const WEEK_MS = 7 * 86_400_000;
+
+type Window = { startTime?: number; endTime?: number };
+
+/**
+ * Bybit answers order-history and execution queries for at most 7 days (a wider window is error 10001; a
+ * start alone means start + 7 days). A longer span is asked window by window, newest first. Lookups by id
+ * and queries without a start keep Bybit's own default (the last 7 days).
+ */
+export function historyWindows(q: HistoryQuery, now: number): Window[] {
+  const end = q.endTime;
+  if (q.startTime === undefined || q.orderId || q.orderLinkId) {
+    return [
+      {
+        ...(q.startTime !== undefined ? { startTime: q.startTime } : {}),
+        ...(end !== undefined ? { endTime: end } : {}),
+      },
+    ];
+  }
+  const start = q.startTime;
+  const to = end ?? now;
+  const out: Window[] = [];
+  for (let hi = to; hi > start; hi -= WEEK_MS)
+    out.push({ startTime: Math.max(start, hi - WEEK_MS), endTime: hi });
+  return out.length > 0 ? out : [{ startTime: start, endTime: to }];
+}
+
+function historyParams(ctx: BybitContext, q: HistoryQuery, w: Window, pageMax: number, total: number) {
   return {
     category: q.category,
     ...scope(ctx, q),
     ...(q.orderId ? { orderId: q.orderId } : {}),
     ...(q.orderLinkId ? { orderLinkId: q.orderLinkId } : {}),
-    ...(q.startTime !== undefined ? { startTime: q.startTime } : {}),
-    ...(q.endTime !== undefined ? { endTime: q.endTime } : {}),
+    ...w,
     limit: Math.min(pageMax, total),
   };
 }
 
+/** Rows of every window, newest window first, without the duplicates a shared window edge can give. */
+async function acrossWindows(
+  ctx: BybitContext,
+  q: HistoryQuery,
+  total: number,
+  keyOf: (row: unknown) => string,
+  fetchWindow: (w: Window, left: number) => Promise<unknown[]>,
+): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  const seen = new Set<string>();
+  for (const w of historyWindows(q, ctx.timing.now())) {
+    if (rows.length >= total) break;
+    for (const row of await fetchWindow(w, total - rows.length)) {
+      const k = keyOf(row);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      rows.push(row);
+    }
+  }
+  return rows.slice(0, total);
+}
+
+function field(row: unknown, name: string): string {
+  const v = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v : JSON.stringify(row);
+}
+
 export async function fetchOrderHistory(ctx: BybitContext, q: HistoryQuery): Promise<OrderReport[]> {
   const total = q.limit ?? 200;
-  const rows = await collectPages('order/history', total, (cursor) =>
-    ctx.rest.call(
-      'order/history',
-      q.category,
-      () =>
-        ctx.client.getHistoricOrders({
-          ...historyParams(ctx, q, PAGE_LIMITS.orders, total),
-          ...(cursor ? { cursor } : {}),
-        }),
-      { idempotent: true },
-    ),
+  const rows = await acrossWindows(
+    ctx,
+    q,
+    total,
+    (r) => field(r, 'orderId'),
+    (w, left) =>
+      collectPages('order/history', left, (cursor) =>
+        ctx.rest.call(
+          'order/history',
+          q.category,
+          () =>
+            ctx.client.getHistoricOrders({
+              ...historyParams(ctx, q, w, PAGE_LIMITS.orders, left),
+              ...(cursor ? { cursor } : {}),
+            }),
+          { idempotent: true },
+        ),
+      ),
   );
   return rows.map((r) => toOrderReport(q.category, r));
 }
 
 export async function fetchExecutions(ctx: BybitContext, q: HistoryQuery): Promise<FillReport[]> {
   const total = q.limit ?? 200;
-  const rows = await collectPages('execution/list', total, (cursor) =>
-    ctx.rest.call(
-      'execution/list',
-      q.category,
-      () =>
-        ctx.client.getExecutionList({
-          ...historyParams(ctx, q, PAGE_LIMITS.executions, total),
-          ...(cursor ? { cursor } : {}),
-        }),
-      { idempotent: true },
-    ),
+  const rows = await acrossWindows(
+    ctx,
+    q,
+    total,
+    (r) => field(r, 'execId'),
+    (w, left) =>
+      collectPages('execution/list', left, (cursor) =>
+        ctx.rest.call(
+          'execution/list',
+          q.category,
+          () =>
+            ctx.client.getExecutionList({
+              ...historyParams(ctx, q, w, PAGE_LIMITS.executions, left),
+              ...(cursor ? { cursor } : {}),
+            }),
+          { idempotent: true },
+        ),
+      ),
   );
   return rows.map((r) => toFillReport(q.category, r));
 }
