@@ -6,7 +6,6 @@ import { loadConfig } from '../platform/config.js';
 import type { Env } from '../platform/env.js';
 import { ConfigError } from '../platform/errors.js';
 import { createLogger, setLogger } from '../platform/logger.js';
-import { DEFAULT_PREFIX } from '../queue/names.js';
 import { startChatGateway } from './chat-gateway.js';
 import type { CliIo } from './io.js';
 import { startRuntime } from './runtime.js';
@@ -30,7 +29,7 @@ export async function runConsoleCommand(io: CliIo, env: Env): Promise<number> {
   const rt = await startRuntime({ env, config, role: 'client' });
   try {
     // Alerts keep going to the bot's own gateway; this console only answers its own commands.
-    const chat = await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX, alertWorker: false });
+    const chat = await startChatGateway(rt, env, config, { prefix: env.queuePrefix, alertWorker: false });
     await runConsole({
       input: io.stdin,
       output: io.stdout,

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { engineHandlers, SCHEDULES, JOB_QUEUE } from '../../jobs/index.js';
 import { migrateDb, openDb, type DbHandle } from '../db/client.js';
+import { getIntent } from '../db/repos/intents.js';
 import { listStrategyInstances, syncStrategyInstances } from '../db/repos/strategies.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { EngineDeps } from '../engine/deps.js';
@@ -96,7 +97,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const connection = new Redis(o.env.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (e) => log.warn({ err: e.message }, 'redis connection error'));
   shutdown.add('redis', async () => connection.disconnect());
-  const prefix = o.prefix ?? DEFAULT_PREFIX;
+  const prefix = o.prefix ?? o.env.queuePrefix ?? DEFAULT_PREFIX;
   const queues = openQueues(connection, prefix, QUEUE_NAMES);
   shutdown.add('queues', () => closeQueues(queues));
   observeQueues(Object.values(queues));
@@ -130,18 +131,27 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   }
 
   /**
+   * A submit job is named from the intent's globally unique ref, never its row id: a fresh database on a
+   * Redis that still holds an earlier run's finished `submit-1` would have BullMQ drop the new order's job
+   * as a duplicate of that one.
+   */
+  async function submitJobId(intentId: number): Promise<string> {
+    const intent = await getIntent(db.db, intentId);
+    return jobId('submit', intent?.ref ?? `id${intentId}`);
+  }
+
+  /**
    * Reconcile found the intent unfinished: make sure a submit job will run. BullMQ ignores an add whose id
    * it still holds, so a failed or completed job is removed first, and one held by a worker that may be
    * dead gets a second copy (submitIntent is idempotent on the intent).
    */
   async function requeueSubmit(intentId: number): Promise<void> {
-    const id = jobId('submit', intentId);
+    const id = await submitJobId(intentId);
     const job = await queues.orders.getJob(id);
     const state = job ? await job.getState() : 'missing';
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
       return;
-    if (state === 'active')
-      return enqueue('submit-order', { intentId }, jobId('submit', intentId, 'r', Date.now()));
+    if (state === 'active') return enqueue('submit-order', { intentId }, jobId(id, 'r', Date.now()));
     if (job && (state === 'failed' || state === 'completed')) await job.remove().catch(() => undefined);
     return enqueue('submit-order', { intentId }, id);
   }
@@ -154,10 +164,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     notifier: o.notifier ?? createAlertNotifier(db.db, queues.alerts),
     log,
     randomBytes: (n) => randomBytes(n),
-    enqueueSubmit: (intentId, opts) =>
+    enqueueSubmit: async (intentId, opts) =>
       opts?.requeue
         ? requeueSubmit(intentId)
-        : enqueue('submit-order', { intentId }, jobId('submit', intentId)),
+        : enqueue('submit-order', { intentId }, await submitJobId(intentId)),
   };
 
   const wantWorkers = o.role === 'all' || o.role === 'worker';

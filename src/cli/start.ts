@@ -5,7 +5,6 @@ import type { Env } from '../platform/env.js';
 import { UsageError } from '../platform/errors.js';
 import { dbReady, exchangeReady, redisReady, startOpsServer } from '../platform/http.js';
 import { createLogger, setLogger } from '../platform/logger.js';
-import { DEFAULT_PREFIX } from '../queue/names.js';
 import { startChatGateway } from './chat-gateway.js';
 import { line, type CliIo } from './io.js';
 import { startWeb } from '../web/start.js';
@@ -43,8 +42,8 @@ export async function runStart(args: string[], io: CliIo, env: Env): Promise<num
     ...(queues ? { queues } : {}),
   });
   const gateway = role === 'all' || role === 'gateway';
-  const chat = gateway ? await startChatGateway(rt, env, config, { prefix: DEFAULT_PREFIX }) : undefined;
-  const web = gateway ? await startWeb(rt, env, config, chat, { prefix: DEFAULT_PREFIX }) : null;
+  const chat = gateway ? await startChatGateway(rt, env, config, { prefix: env.queuePrefix }) : undefined;
+  const web = gateway ? await startWeb(rt, env, config, chat, { prefix: env.queuePrefix }) : null;
   const ops = await startOpsServer({
     port: env.httpPort,
     ...(web ? { host: web.settings.host, fallback: web.fallback } : {}),

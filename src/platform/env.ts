@@ -36,9 +36,19 @@ export interface Env {
   /** BOSUN_WEB: on | off; unset = as bosun.yaml's `web:` block says (off without one). */
   web: 'on' | 'off' | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** BOSUN_QUEUE_PREFIX: the BullMQ key prefix, so several bots (or runs) can share one Redis. */
+  queuePrefix: string;
 }
 
 type Source = Record<string, string | undefined>;
+
+// BullMQ joins its keys with ':', so a prefix holding one would read as two levels.
+function queuePrefix(src: Source): string {
+  const v = src.BOSUN_QUEUE_PREFIX?.trim();
+  if (v === undefined || v === '') return 'bosun';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(v)) bad('BOSUN_QUEUE_PREFIX', v, '1-64 characters of A-Z a-z 0-9 _ . -');
+  return v;
+}
 
 function opt(src: Source, name: string): string | undefined {
   const v = src[name];
@@ -148,6 +158,7 @@ export function loadEnv(src: Source = process.env): Env {
         ? undefined
         : oneOf(src, 'BOSUN_WEB', ['on', 'off'] as const, 'off'),
     logLevel: oneOf(src, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    queuePrefix: queuePrefix(src),
   };
   if (env.telegramWebhookUrl && !env.telegramWebhookSecret) {
     bad(
