@@ -26,6 +26,12 @@ export interface ParamDecl {
 export type ParamDecls = Readonly<Record<string, ParamDecl>>;
 export type Params<P extends ParamDecls = ParamDecls> = { readonly [K in keyof P]: number };
 
+/** A broken rule across parameters: the parameter to blame and what is wrong with it. */
+export interface ParamProblem {
+  readonly param: string;
+  readonly message: string;
+}
+
 /**
  * A further series a strategy reads beside its own: another interval of its symbol ("informative",
  * e.g. 1h beside 1m) or another symbol. Only closed bars are shown, never the one still forming.
@@ -164,6 +170,13 @@ export interface StrategyDefinition<P extends ParamDecls = ParamDecls> {
   readonly informative?: readonly SeriesDecl[] | ((params: Params<P>) => readonly SeriesDecl[]);
   /** Closed bars of each series to keep and to replay into a fresh instance (default 200). */
   readonly lookback?: number | ((params: Params<P>) => number);
+  /**
+   * Index of the first bar at which every indicator has a value (backtesting.py's warm-up): no decision
+   * before bar `warmup + 1`. Defaults to lookback − 1.
+   */
+  readonly warmup?: number | ((params: Params<P>) => number);
+  /** Rules across parameters (e.g. fast below slow): a problem naming the parameter, or null. */
+  validate?(params: Params<P>): ParamProblem | null;
   /** Build one instance's state (indicators). `ta` is the indicator library (trading-signals). */
   create(setup: StrategySetup<P>): StrategyHandlers<P>;
 }

@@ -3,15 +3,9 @@
 import { z } from 'zod';
 import type { ParamSpec, StrategyParams } from './types.js';
 
-export class StrategyParamError extends Error {
-  override readonly name = 'StrategyParamError';
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// One error class for the SDK and the legacy parsers, so callers' instanceof checks catch both.
+import { StrategyParamError } from '../sdk/params.js';
+export { StrategyParamError };
 
 /** A cross-parameter rule, e.g. fast < slow; returns a message naming the parameters, or null. */
 export type ParamRule = (p: StrategyParams) => { param: string; message: string } | null;

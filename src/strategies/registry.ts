@@ -1,8 +1,14 @@
-// The built-in strategies by name; the only place that lists them.
+// The built-in strategies by name, as legacy factories and as SDK definitions; the only place that lists them.
 import { donchianBreakout } from './donchian-breakout.js';
 import { emaCross } from './ema-cross.js';
 import { rsiReversion } from './rsi-reversion.js';
 import { smaCross } from './sma-cross.js';
+import type { StrategyDefinition } from '../sdk/types.js';
+import donchianDef from './builtin/donchian-breakout.js';
+import emaDef from './builtin/ema-cross.js';
+import rsiDef from './builtin/rsi-reversion.js';
+import smaDef from './builtin/sma-cross.js';
+import { widen } from './legacy-adapter.js';
 import type { StrategyFactory } from './types.js';
 
 export const STRATEGY_NAMES = ['sma-cross', 'ema-cross', 'rsi-reversion', 'donchian-breakout'] as const;
@@ -13,6 +19,14 @@ const FACTORIES: Record<StrategyName, StrategyFactory> = {
   'ema-cross': emaCross,
   'rsi-reversion': rsiReversion,
   'donchian-breakout': donchianBreakout,
+};
+
+const DEFINITIONS: Record<StrategyName, StrategyDefinition> = {
+  // Each definition's params are typed by its own declarations; callers validate with resolveParams.
+  'sma-cross': widen(smaDef),
+  'ema-cross': widen(emaDef),
+  'rsi-reversion': widen(rsiDef),
+  'donchian-breakout': widen(donchianDef),
 };
 
 export class UnknownStrategyError extends Error {
@@ -32,4 +46,12 @@ export function getStrategy(name: string): StrategyFactory {
 
 export function listStrategies(): readonly StrategyFactory[] {
   return STRATEGY_NAMES.map((n) => FACTORIES[n]);
+}
+
+/** A built-in's SDK definition (for the kernel); user files come from the loader (src/sdk/loader.ts). */
+export function getDefinition(name: string): StrategyDefinition {
+  if (!isStrategyName(name)) {
+    throw new UnknownStrategyError(`unknown strategy "${name}"; accepted: ${STRATEGY_NAMES.join(', ')}`);
+  }
+  return DEFINITIONS[name];
 }

@@ -55,6 +55,9 @@ export interface Signal {
 export interface StrategyContext {
   /** 10^d where every price is a multiple of 10^-d (the instrument tick, or the data's decimals). */
   readonly priceScale: number;
+  /** Shown to SDK strategies as setup.symbol / setup.interval (empty when the caller does not say). */
+  readonly symbol?: string;
+  readonly interval?: string;
 }
 
 export type StrategyParams = Readonly<Record<string, number>>;
