@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { lockEmbedded } from './embedded-lock.js';
 import { rows } from './rows.js';
 import * as schema from './schema/index.js';
 
@@ -57,9 +58,18 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const dir = opts.dataDir ?? './.bosun/db';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  let unlock = (): void => {};
+  if (!dir.startsWith('memory://')) {
+    mkdirSync(dir, { recursive: true });
+    unlock = lockEmbedded(dir);
+  }
   const client = new PGlite(dir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   const db = drizzle(client, { schema }) as unknown as Db;
   // An unclosed PGlite keeps the process alive; close() is idempotent here.
   let closed = false;
@@ -70,7 +80,11 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
     close: async () => {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }
