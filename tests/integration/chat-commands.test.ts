@@ -285,6 +285,8 @@ describe('mistakes and floods', () => {
     expect(usage).toContain('/buy <symbol> <qty|$notional> [limit price]');
     expect(usage).toContain('Example: /buy BTCUSDT 0.01');
     expect(plain((await say('12', '/sttaus')).replies[0])).toContain('Did you mean /status?');
+    // Two letters swapped is one slip, nearer than /start (help's alias) two edits away.
+    expect(plain((await say('12', '/stauts')).replies[0])).toContain('Did you mean /status?');
   });
 
   it('a flood from one user gets one "slow down" and is dropped, while another user is still served', async () => {

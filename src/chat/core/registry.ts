@@ -3,18 +3,26 @@ import type { Command, CommandInfo } from './command.js';
 import { atLeast, type Role } from './roles.js';
 
 /** Levenshtein distance (small strings only: command names). */
+/**
+ * Edit distance counting two swapped neighbours as one edit (optimal string alignment): `/stauts` is one
+ * slip from /status, while plain Levenshtein made it two and tied it with /start (help's alias).
+ */
 export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? 0;
   for (let i = 1; i <= a.length; i++) {
-    let prev = d[0] ?? 0;
-    d[0] = i;
+    const row = rows[i] as number[];
     for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j] ?? 0;
-      d[j] = Math.min((d[j] ?? 0) + 1, (d[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, at(i - 2, j - 2) + 1);
+      row[j] = d;
     }
   }
-  return d[b.length] ?? 0;
+  return at(a.length, b.length);
 }
 
 export class Registry {
