@@ -25,6 +25,8 @@ export default defineCommand({
   args: z.tuple([target]),
   role: 'trader',
   confirm: ([t]) => (t === 'all' ? 'Close ALL open positions at market?' : null),
+  beforeConfirm: async (input, deps) =>
+    input.args[0] === 'all' && (await openPositions(deps.db)).length === 0 ? nothingOpen() : null,
   async handler(input, deps) {
     if (!deps.services) return servicesMissing('close');
     const [t] = input.args;
@@ -32,8 +34,7 @@ export default defineCommand({
     if (t !== 'all' && !open.some((p) => p.symbol === t)) {
       return { title: 'Nothing to close', tone: 'info', blocks: [text(`No open position in ${t}.`)] };
     }
-    if (t === 'all' && open.length === 0)
-      return { title: 'Nothing to close', tone: 'info', blocks: [text('No open positions.')] };
+    if (t === 'all' && open.length === 0) return nothingOpen();
     const outcomes = await deps.services.closePosition(t === 'all' ? 'all' : { symbol: t }, input.actor);
     const now = deps.clock.now();
     const replies: Reply[] = outcomes.map((o) =>
@@ -50,6 +51,10 @@ export default defineCommand({
     };
   },
 });
+
+function nothingOpen(): Reply {
+  return { title: 'Nothing to close', tone: 'info', blocks: [text('No open positions.')] };
+}
 
 function blockText(r: Reply): string {
   const b = r.blocks[0];

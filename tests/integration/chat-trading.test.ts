@@ -129,6 +129,14 @@ describe('trading from chat', () => {
     await vi.waitFor(async () => expect(await openPositions(t.db.db)).toHaveLength(0), { timeout: 5000 });
   });
 
+  it('/close all with nothing open says so at once instead of asking to confirm', async () => {
+    expect(await openPositions(t.db.db)).toHaveLength(0);
+    const r = await say('12', '/close all');
+    expect(r.replies).toHaveLength(1);
+    expect(r.replies[0]?.title).toBe('Nothing to close');
+    expect(r.replies[0]?.buttons ?? []).toHaveLength(0);
+  });
+
   it('risk limits: anyone sees them, only an admin changes one, and the override shows', async () => {
     expect((await say('12', '/risk set maxLeverage 2')).replies[0]?.tone).toBe('denied');
     const set = plain((await say('14', '/risk set maxleverage 2')).replies[0]);

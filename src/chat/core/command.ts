@@ -87,6 +87,11 @@ export interface CommandSpec<A> {
   role: Role | ((args: A) => Role);
   /** A prompt when this invocation must be confirmed first (`kill`, `close all`), else null. */
   confirm?: (args: A) => string | null;
+  /**
+   * Asked before the confirmation: a reply here answers at once and asks nothing (`/close all` with
+   * nothing open has nothing to confirm). Read-only; the handler still checks again when confirmed.
+   */
+  beforeConfirm?: (input: CommandInput<A>, deps: CommandDeps) => Promise<Reply | null>;
   handler: (input: CommandInput<A>, deps: CommandDeps) => Promise<Reply | Reply[]>;
 }
 
@@ -95,6 +100,8 @@ export interface Invocation {
   command: Command;
   role: Role;
   confirmPrompt: string | null;
+  /** Answers instead of asking for the confirmation when there is nothing to confirm. */
+  beforeConfirm: (ctx: CommandContext, deps: CommandDeps) => Promise<Reply | null>;
   run: (ctx: CommandContext, deps: CommandDeps) => Promise<Reply[]>;
 }
 
@@ -130,6 +137,8 @@ export function defineCommand<A>(spec: CommandSpec<A>): Command {
           command: cmd,
           role: roleOf(args),
           confirmPrompt: spec.confirm ? spec.confirm(args) : null,
+          beforeConfirm: async (ctx, deps) =>
+            spec.beforeConfirm ? spec.beforeConfirm({ ...ctx, args }, deps) : null,
           run: async (ctx, deps) => {
             const out = await spec.handler({ ...ctx, args }, deps);
             return Array.isArray(out) ? out : [out];

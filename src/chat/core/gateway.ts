@@ -206,8 +206,14 @@ export class ChatCore {
       return { replies: [r.reply], notice };
     }
     const inv = r.invocation;
-    if (inv.confirmPrompt !== null)
+    if (inv.confirmPrompt !== null) {
+      const early = await inv.beforeConfirm({ ...ctx, rawArgs: tokens }, this.deps);
+      if (early !== null) {
+        await this.audit(input, inv.command.name, auditArgs, 'ok', early.title ?? null);
+        return { replies: [early], notice: early.title ?? 'Done' };
+      }
       return askConfirmation(this.confirmFlow, input, ctx, inv, tokens, auditArgs);
+    }
     return this.run(input, { ...ctx, rawArgs: tokens }, inv, auditArgs);
   }
 
