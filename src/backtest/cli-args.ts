@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { tryDec } from '../domain/decimal.js';
 import { UsageError } from '../platform/errors.js';
+import { isStrategyPath } from '../sdk/loader.js';
 import { isStrategyName, STRATEGY_NAMES } from '../strategies/registry.js';
 import { parseTime } from './data-cells.js';
 import { parseSweepSpec, type SweepAxis } from './sweep-grid.js';
@@ -16,7 +17,7 @@ Runs a strategy over historical candles with a simulated broker and prints its s
   --data SRC            a CSV (backtesting.py ",Open,High,Low,Close,Volume" or
                         "timestamp,open,high,low,close,volume"), a JSON kline array (Bybit or
                         freqtrade), or bybit:SYMBOL:INTERVAL
-  --strategy NAME       ${STRATEGY_NAMES.join(' | ')}
+  --strategy NAME       ${STRATEGY_NAMES.join(' | ')}, or a .ts/.js strategy file (docs/strategies.md)
   --param k=v           strategy parameter, repeatable (e.g. --param fast=10 --param slow=30)
   --cash N              starting cash (default 10000)
   --commission R        relative commission per fill, e.g. 0.001 = 0.1 % (default 0)
@@ -155,8 +156,10 @@ export function parseBacktestArgs(argv: string[]): BacktestRequest {
     if (!data)
       throw new UsageError('--data is required: a CSV or JSON candle file, or bybit:SYMBOL:INTERVAL');
     if (!strategy) throw new UsageError(`--strategy is required: one of ${STRATEGY_NAMES.join(', ')}`);
-    if (!isStrategyName(strategy)) {
-      throw new UsageError(`--strategy "${strategy}" is not known; accepted: ${STRATEGY_NAMES.join(', ')}`);
+    if (!isStrategyName(strategy) && !isStrategyPath(strategy)) {
+      throw new UsageError(
+        `--strategy "${strategy}" is not known; accepted: ${STRATEGY_NAMES.join(', ')}, or a path to a .ts/.js file`,
+      );
     }
   }
   const params: Record<string, string> = {};

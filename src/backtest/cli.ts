@@ -5,7 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { UsageError } from '../platform/errors.js';
 import { StrategyParamError } from '../strategies/params.js';
-import { getStrategy } from '../strategies/registry.js';
+import { NeedsKernelError } from '../strategies/legacy-adapter.js';
+import { getStrategy, resolveStrategy, UnknownStrategyError } from '../strategies/registry.js';
 import { CandleDataError, type CandleSeries } from './candles.js';
 import { BACKTEST_HELP, OPTION_FLAGS, parseBacktestArgs, type BacktestRequest } from './cli-args.js';
 import { BacktestOptionError } from './options.js';
@@ -69,6 +70,7 @@ function simulate(req: BacktestRequest, series: CandleSeries): BacktestResult {
     });
   } catch (e) {
     if (e instanceof StrategyParamError) throw new UsageError(`--param: ${e.message}`);
+    if (e instanceof NeedsKernelError) throw new UsageError(`--strategy: ${e.message}`);
     if (e instanceof BacktestOptionError) {
       throw new UsageError(`${OPTION_FLAGS[e.option] ?? e.option}: ${e.message.replace(/^\w+ /, '')}`);
     }
@@ -105,6 +107,13 @@ export async function runBacktestCli(
   if (req.help) {
     say(io.stdout, BACKTEST_HELP);
     return 0;
+  }
+
+  try {
+    await resolveStrategy(req.strategy);
+  } catch (e) {
+    if (e instanceof UnknownStrategyError) return fail(2, `--strategy: ${e.message}`);
+    throw e;
   }
 
   let plan: SweepPlan | null = null;

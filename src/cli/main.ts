@@ -15,6 +15,7 @@ commands:
   console                               terminal chat client for a running bot
   sim [--port 9100] [--data FILE] …     the Bybit V5-compatible simulator on its own
   backtest --data SRC --strategy NAME … run a backtest
+  strategy new|list|check              write, list and dry-run strategy files
   migrate                               apply database migrations
   doctor                                check configuration, database, Redis, exchange, chat
   keys set|list|rotate-master           exchange credentials, stored encrypted
@@ -60,6 +61,10 @@ const COMMANDS: Record<string, Handler> = {
       import('./backtest.js'),
     ]);
     return { help: BACKTEST_HELP, run: (a, io, env) => m.runBacktestCommand(a, io, env) };
+  },
+  strategy: async () => {
+    const m = await import('./strategy.js');
+    return { help: m.STRATEGY_HELP, run: (a, io) => m.runStrategyCli(a, io) };
   },
   keys: async () => {
     const [m, x] = await Promise.all([import('./keys.js'), import('./exchange-factory.js')]);

@@ -1,6 +1,7 @@
 // bosun.yaml: strategies, risk limits, approval policy and alert routing, validated with zod.
 // Unknown keys are errors that name the key; every key has a safe default.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
@@ -14,6 +15,8 @@ const decimalString = z
 
 const INTERVALS = ['1', '3', '5', '15', '30', '60', '120', '240', '360', '720', 'D', 'W', 'M'] as const;
 export const STRATEGY_NAMES = ['sma-cross', 'ema-cross', 'rsi-reversion', 'donchian-breakout'] as const;
+const STRATEGY_FILE = /\.(ts|js|mts|mjs)$/;
+const isStrategyName = (v: string): boolean => (STRATEGY_NAMES as readonly string[]).includes(v);
 
 const sizing = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('fixed-notional'), notional: decimalString }),
@@ -28,7 +31,10 @@ const sizing = z.discriminatedUnion('mode', [
 
 const strategyInstance = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected 1-32 chars of a-z 0-9 - (stable id)'),
-  strategy: z.enum(STRATEGY_NAMES),
+  // A built-in name, or a .ts/.js strategy file (resolved against the folder of bosun.yaml below).
+  strategy: z.string().refine((v) => isStrategyName(v) || STRATEGY_FILE.test(v), {
+    message: `expected a built-in strategy (${STRATEGY_NAMES.join(', ')}) or a path to a .ts/.js file`,
+  }),
   symbol: z.string().regex(/^[A-Z0-9]{2,20}$/, 'expected an upper-case symbol like BTCUSDT'),
   category: z.enum(['linear', 'spot']).default('linear'),
   interval: z
@@ -38,6 +44,8 @@ const strategyInstance = z.strictObject({
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   sizing: sizing.default({ mode: 'fixed-notional', notional: '100' }),
   enabled: z.boolean().default(true),
+  /** Per-strategy leverage on linear (a decimal like "3"); unset leaves the account's. */
+  leverage: decimalString.optional(),
 });
 
 const risk = z
@@ -154,6 +162,12 @@ export function parseConfig(raw: unknown, file = 'bosun.yaml'): BosunConfig {
     if (ids.has(s.id))
       throw new ConfigError(`${file}: strategies: duplicate id "${s.id}" (ids must be unique)`);
     ids.add(s.id);
+    if (s.leverage !== undefined && s.category !== 'linear')
+      throw new ConfigError(
+        `${file}: strategies: "${s.id}": leverage applies to linear only, not ${s.category}`,
+      );
+    if (!isStrategyName(s.strategy) && !isAbsolute(s.strategy))
+      s.strategy = resolvePath(dirname(file), s.strategy);
   }
   return res.data;
 }
