@@ -1,7 +1,7 @@
 // `bosun doctor`'s outward checks: the exchange (clock skew, key, UNIFIED account, environment),
 // Telegram getMe, Slack auth.test, and the master key when secrets are stored.
 import { count } from 'drizzle-orm';
-import { openDb } from '../db/client.js';
+import { appliedMigrations, openDb } from '../db/client.js';
 import { secrets } from '../db/schema/index.js';
 import type { Env } from '../platform/env.js';
 import { loadMasterKey } from '../platform/master-key.js';
@@ -137,6 +137,15 @@ export function masterKeyCheck(env: Env): Check {
     let h;
     try {
       h = await openDb({ url: env.databaseUrl, dataDir: embeddedDir(env), max: 1 });
+      // Before `bosun migrate` there is no secrets table: say that, not the SQL error it would raise.
+      if ((await appliedMigrations(h.db)) === 0) {
+        return {
+          name: 'master key',
+          ok: false,
+          detail: 'not checked: the database is not migrated yet',
+          hint: 'run `bosun migrate`',
+        };
+      }
       const [row] = await h.db.select({ n: count() }).from(secrets);
       const stored = row?.n ?? 0;
       if (stored === 0) return { name: 'master key', ok: true, detail: 'no secrets stored' };
@@ -165,4 +174,15 @@ export function masterKeyCheck(env: Env): Check {
       await h?.close();
     }
   };
+}
+
+/** No chat at all is allowed (the console works), but the operator should know alerts go nowhere. */
+export function chatConfiguredCheck(env: Env): Check | null {
+  if (env.telegramBotToken || env.slackBotToken) return null;
+  return async () => ({
+    name: 'chat',
+    ok: true,
+    detail:
+      'no Telegram or Slack configured: alerts and approvals reach only `bosun console`; set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN (README: Connect Telegram / Connect Slack)',
+  });
 }

@@ -109,3 +109,26 @@ describe('bosun doctor', () => {
     expect(r.stdout).not.toContain('BAD:TOKEN');
   }, 60_000);
 });
+
+describe('bosun doctor on a database that was never migrated', () => {
+  it('says to run bosun migrate (no raw SQL, no master key hint) and that no chat is configured', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'bosun-doc-new-'));
+    const r = await runBosun(['doctor'], {
+      env: {
+        BOSUN_DATA_DIR: fresh,
+        DATABASE_URL: undefined,
+        BYBIT_ENV: 'sim',
+        BYBIT_REST_URL: undefined,
+        BOSUN_CONFIG: undefined,
+        TELEGRAM_BOT_TOKEN: undefined,
+        SLACK_BOT_TOKEN: undefined,
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ master key: .*not migrated/);
+    expect(r.stdout).not.toMatch(/select|relation .* does not exist/i);
+    expect(r.stdout).not.toContain('check BOSUN_MASTER_KEY');
+    expect(r.stdout.match(/fix: run `bosun migrate`/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(r.stdout).toMatch(/chat: no Telegram or Slack configured/);
+  }, 60_000);
+});
