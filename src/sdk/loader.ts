@@ -28,14 +28,19 @@ export function nameFromFile(file: string): string {
   return base.replace(STRATEGY_FILE, '');
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** file:line[:col] of the first stack frame inside `file` (tsx maps .ts lines), or of a syntax error. */
 export function locate(err: unknown, file: string): string | null {
   const text = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
   const href = pathToFileURL(file).href;
   for (const where of [href, file]) {
-    const at = text.indexOf(`${where}:`);
+    const at = text.search(new RegExp(`${escapeRegExp(where)}[?:]`));
     if (at < 0) continue;
-    const m = /^:(\d+)(?::(\d+))?/.exec(text.slice(at + where.length));
+    // tsx adds ?tsx-namespace=… to the URL of a file it loaded through tsImport.
+    const m = /^(?:\?[^:\s)]*)?:(\d+)(?::(\d+))?/.exec(text.slice(at + where.length));
     if (m) return `${file}:${m[1]}${m[2] ? `:${m[2]}` : ''}`;
   }
   return null;
@@ -98,6 +103,8 @@ export function checkDefinition(def: unknown): string[] {
 async function importFile(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
   if (/\.m?js$/.test(file)) return (await import(url)) as Record<string, unknown>;
+  // Stack lines then point into the .ts source (tsx emits source maps), wherever bosun itself runs.
+  process.setSourceMapsEnabled(true);
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 }
