@@ -23,8 +23,9 @@ import { controlRoutes } from './routes/control.js';
 import { ChangeFeed, eventRoutes } from './routes/events.js';
 import { sessionRoutes } from './routes/session.js';
 
+// Scripts only from this origin; inline styles are allowed because the charting library sets them.
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
   "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 function problemOf(err: FastifyError): string {

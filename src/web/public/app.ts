@@ -11,6 +11,8 @@ const ROLES = ['viewer', 'trader', 'approver', 'admin'];
 let session: { identity: string; name: string; role: string; csrfToken: string | null } | null = null;
 let charts: IChartApi[] = [];
 let shownRun: number | null = null;
+/** Work to do once a view's nodes are in the page (charts need a laid-out container). */
+let mounted: (() => void)[] = [];
 
 function h(tag: string, attrs: Record<string, string> = {}, ...kids: (Node | string | null)[]): HTMLElement {
   const el = document.createElement(tag);
@@ -155,9 +157,9 @@ async function overview(): Promise<HTMLElement[]> {
     }),
     'strategies',
   );
-  queueMicrotask(() => {
+  mounted.push(() => {
     if (pts.length) charts.push(equityChart(chartEl, pts));
-    else chartEl.append(h('p', { class: 'muted', style: 'padding:10px' }, 'No equity snapshots yet.'));
+    else chartEl.append(h('p', { class: 'muted' }, 'No equity snapshots yet.'));
   });
   return [cards, h('h2', {}, 'Equity and drawdown, 30 days'), chartEl, h('h2', {}, 'Strategies'), strategies];
 }
@@ -343,7 +345,7 @@ async function backtests(): Promise<HTMLElement[]> {
     out.push(h('h2', {}, `Backtest #${String(run.id)}: price, entries and exits, equity`), el);
     const data = await api<BacktestChartData & { trades: unknown[] }>(`/backtests/${String(run.id)}/chart`);
     el.dataset.trades = String(data.trades.length);
-    queueMicrotask(() => charts.push(backtestChart(el, data)));
+    mounted.push(() => charts.push(backtestChart(el, data)));
   } else if (run && run.error) {
     out.push(h('p', { class: 'neg' }, `Backtest #${String(run.id)} failed: ${String(run.error)}`));
   }
@@ -414,12 +416,14 @@ async function render(): Promise<void> {
     for (const a of document.querySelectorAll('#nav a'))
       a.classList.toggle('active', a.getAttribute('href') === `#${view}`);
     const viewFn = VIEWS[view];
+    mounted = [];
     const nodes = viewFn ? await viewFn() : [];
     for (const c of charts) c.remove();
     charts = [];
     const main = document.getElementById('main');
     main?.replaceChildren(...nodes);
     main?.setAttribute('data-view', view);
+    for (const f of mounted) f();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return signedOut();
     toast(e instanceof Error ? e.message : String(e));
