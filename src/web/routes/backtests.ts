@@ -241,7 +241,7 @@ export function backtestRoutes(app: ZApp, deps: WebDeps): void {
                 entryPrice: z.string(),
                 exitPrice: z.string(),
                 pnl: z.string(),
-                returnPct: z.number(),
+                returnPct: z.number().nullable(),
               }),
             ),
             equityFinal: z.string(),
@@ -300,7 +300,7 @@ export function backtestRoutes(app: ZApp, deps: WebDeps): void {
             entryPrice: j.entryPrice,
             exitPrice: j.exitPrice,
             pnl: j.pnl,
-            returnPct: j.returnPct,
+            returnPct: Number.isFinite(j.returnPct) ? j.returnPct : null,
           };
         }),
         equityFinal: String(result.stats.equityFinal),
