@@ -11,7 +11,7 @@ import { CandleDataError, type CandleSeries } from './candles.js';
 import { BACKTEST_HELP, OPTION_FLAGS, parseBacktestArgs, type BacktestRequest } from './cli-args.js';
 import { BacktestOptionError } from './options.js';
 import { runBacktest, type BacktestResult } from './run-backtest.js';
-import { loadCandles, type CandleSources } from './source.js';
+import { loadCandles, type CandleFileCache, type CandleSources } from './source.js';
 import { textSummary, toJsonDocument, tradesCsv } from './report.js';
 import {
   executeSweep,
@@ -33,6 +33,8 @@ export interface BacktestCliDeps {
   sources?: CandleSources;
   /** Runs `--sweep` tasks (BullMQ jobs, wired by the composition root); default: this process, in turn. */
   sweepExecutor?: SweepExecutor;
+  /** Parsed candle files kept between runs (the columnar store); default none. */
+  cache?: CandleFileCache;
   /** Names the sweep's jobs; default random. */
   sweepId?: string;
 }
@@ -52,7 +54,7 @@ function loadError(e: unknown): string | null {
 }
 
 async function load(req: BacktestRequest, deps: BacktestCliDeps): Promise<CandleSeries> {
-  return loadCandles(req.data, { from: req.from, to: req.to }, deps.sources);
+  return loadCandles(req.data, { from: req.from, to: req.to }, deps.sources, deps.cache);
 }
 
 function simulate(req: BacktestRequest, series: CandleSeries): BacktestResult {

@@ -1,6 +1,7 @@
 // Where candles come from: files (CSV or JSON klines) here; `prefix:spec` sources such as
 // `bybit:BTCUSDT:60` are plugged in by the composition root through the CandleSource interface.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { CandleDataError, sliceByTime, type CandleSeries } from './candles.js';
 import { parseCsv } from './csv.js';
 import { parseKlineJson } from './json-klines.js';
@@ -13,6 +14,12 @@ export interface TimeRange {
 export interface CandleSource {
   /** Candles for `spec` (what follows the prefix, e.g. "BTCUSDT:60"), oldest first, within `range`. */
   load(spec: string, range: TimeRange): Promise<CandleSeries>;
+}
+
+/** Parsed candle files kept between runs (the columnar store), keyed by path and a version stamp. */
+export interface CandleFileCache {
+  get(path: string, version: string): Promise<CandleSeries | null>;
+  put(path: string, version: string, series: CandleSeries): Promise<void>;
 }
 
 /** Sources by prefix, e.g. { bybit: bybitCandleSource }. */
@@ -30,6 +37,7 @@ export async function loadCandles(
   src: string,
   range: TimeRange,
   sources: CandleSources = {},
+  cache?: CandleFileCache,
 ): Promise<CandleSeries> {
   const m = PREFIX_RE.exec(src);
   if (m) {
@@ -41,6 +49,11 @@ export async function loadCandles(
       );
     }
   }
+  const path = resolve(src);
+  const st = cache ? await stat(path).catch(() => null) : null;
+  const version = st ? `${st.size}:${st.mtimeMs}` : '';
+  const cached = st && cache ? await cache.get(path, version) : null;
+  if (cached) return cut(cached, range, src);
   let text: string;
   try {
     text = await readFile(src, 'utf8');
@@ -50,7 +63,12 @@ export async function loadCandles(
     throw new CandleDataError(`${src}: ${why}`);
   }
   const all = parseCandleText(text, src);
-  const cut = sliceByTime(all, range.from, range.to);
-  if (cut.length === 0) throw new CandleDataError(`${src}: no candles between the --from and --to times`);
-  return cut;
+  if (st && cache) await cache.put(path, version, all);
+  return cut(all, range, src);
+}
+
+function cut(all: CandleSeries, range: TimeRange, src: string): CandleSeries {
+  const s = sliceByTime(all, range.from, range.to);
+  if (s.length === 0) throw new CandleDataError(`${src}: no candles between the --from and --to times`);
+  return s;
 }

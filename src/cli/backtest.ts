@@ -16,6 +16,8 @@ import { probeRedis } from '../queue/connection.js';
 import { DEFAULT_PREFIX, QUEUES } from '../queue/names.js';
 import { backtestSweepPayload } from '../queue/payloads.js';
 import { startWorkers, type WorkerSet } from '../queue/workers.js';
+import { fileCandleCache } from '../data/store.js';
+import type { CandleFileCache } from '../backtest/source.js';
 import { bybitCandleSource } from './bybit-candles.js';
 import { openExchange } from './exchange-factory.js';
 import { line, type CliIo } from './io.js';
@@ -177,6 +179,15 @@ export function queueSweepExecutor(o: SweepQueueOptions): SweepExecutor {
   };
 }
 
+/** The candle store for file data; a file backtest must not need the rest of the environment to be valid. */
+function storeDeps(getEnv: () => Env): { cache?: CandleFileCache } {
+  try {
+    return { cache: fileCandleCache(getEnv().dataDir) };
+  } catch {
+    return {};
+  }
+}
+
 export async function runBacktestCommand(args: string[], io: CliIo, getEnv: () => Env): Promise<number> {
   const dataArg = args.findIndex((a) => a === '--data' || a.startsWith('--data='));
   const data =
@@ -194,7 +205,7 @@ export async function runBacktestCommand(args: string[], io: CliIo, getEnv: () =
           }),
         }
       : {};
-  if (!data?.startsWith('bybit:')) return runBacktestCli(args, io, sweepDeps());
+  if (!data?.startsWith('bybit:')) return runBacktestCli(args, io, { ...sweepDeps(), ...storeDeps(getEnv) });
   const env = getEnv();
   const db = await openDb({ url: env.databaseUrl, dataDir: embeddedDir(env), max: 2 });
   let ex;
