@@ -6,7 +6,7 @@ import type { OrderCreated, OrderEvent } from '../../domain/events.js';
 import { applyEvent, createOrder, foldOrder, type Order, type OrderError } from '../../domain/order.js';
 import type { Db } from '../client.js';
 import { rows } from '../rows.js';
-import { intents, orderEvents, orders } from '../schema/index.js';
+import { intents, LEGACY_ORDER_KERNEL_COLUMNS, orderEvents, orders } from '../schema/index.js';
 import { decodeEvent, encodeEvent } from './order-codec.js';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -82,6 +82,7 @@ export function writtenOrder(id: number, intentId: number | null, o: SubmittedOr
     avgPrice: v.avgPrice ?? null,
     cumFee: v.cumFee,
     rejectReason: v.rejectReason ?? null,
+    ...LEGACY_ORDER_KERNEL_COLUMNS,
     createdAt: now,
     updatedAt: now,
   };

@@ -13,6 +13,8 @@ import {
   orders,
   riskDecisions,
   tradingState,
+  LEGACY_INTENT_KERNEL_COLUMNS,
+  type KernelIntentColumn,
 } from '../schema/index.js';
 import { submitOrderKey } from './idempotency.js';
 import type { IntentRow, NewIntent } from './intents.js';
@@ -196,7 +198,7 @@ export async function writeProposal(
   guard?: { exposureVersion: number },
 ): Promise<WrittenProposal | null> {
   // The row as it is written (defaults applied): the statement's values, and what callers read of it.
-  const base: Omit<IntentRow, 'id' | 'createdAt' | 'updatedAt'> = {
+  const base: Omit<IntentRow, 'id' | 'createdAt' | 'updatedAt' | KernelIntentColumn> = {
     ref: intent.ref,
     attempt: intent.attempt ?? 1,
     source: intent.source,
@@ -251,6 +253,7 @@ export async function writeProposal(
   const now = new Date();
   const row: IntentRow = {
     ...base,
+    ...LEGACY_INTENT_KERNEL_COLUMNS,
     id,
     status: order ? 'submitted' : base.status,
     createdAt: now,

@@ -4,6 +4,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -17,6 +18,24 @@ import { Decimal } from '../../domain/decimal.js';
 import { TERMINAL_ORDER_STATUSES } from '../../domain/order-status.js';
 import { money, type PositionSnapshot } from './types.js';
 import { strategyInstances } from './market.js';
+
+/** A price or percentage as stored: a Decimal becomes a decimal string, a JS number stays a number. */
+export type StoredPriceSpec = { readonly price: string | number } | { readonly pct: number };
+export type StoredTrailingSpec =
+  | { readonly pct: number; readonly activatePct?: number }
+  | { readonly distance: string | number; readonly activatePct?: number };
+
+/** The part of a kernel intent that is only read back, never queried. */
+export interface StoredIntentPlan {
+  readonly priceSpec: StoredPriceSpec | null;
+  readonly timeoutBars: number;
+  readonly requotesLeft: number;
+  readonly protect: {
+    readonly stop?: StoredPriceSpec;
+    readonly takeProfit?: StoredPriceSpec;
+    readonly trailing?: StoredTrailingSpec;
+  } | null;
+}
 
 /** A list of values as literal SQL `('a', 'b')`: a partial index's predicate only matches literals. */
 function literalList(values: readonly string[]) {
@@ -76,6 +95,20 @@ export const intents = pgTable(
     status: text('status').notNull(),
     requestedBy: text('requested_by'),
     reason: text('reason'),
+    /**
+     * The book the intent trades for: a strategy instance id, 'manual' or 'external'. Null only on rows
+     * the legacy engine wrote after migration 0009 (the kernel store assigns them as the backfill did).
+     */
+    book: text('book'),
+    /** entry | add | exit | manual (the kernel's purpose; the legacy engine's `leg` stays as it was). */
+    purpose: text('purpose'),
+    /** market | limit | post-only: how the kernel works the order (order_type says only Market/Limit). */
+    orderKind: text('order_kind'),
+    /** Quantity filled so far over all of the intent's orders. */
+    filled: money('filled'),
+    /** What the kernel reads back only: limit spec, time-out, requotes left, protection to put on at fill. */
+    plan: jsonb('plan').$type<StoredIntentPlan>(),
+    denials: jsonb('denials').$type<{ check: string; reason: string }[]>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -87,6 +120,10 @@ export const intents = pgTable(
     // Every tick asks what its instance still has on the way; history must not slow that down.
     index('intents_open_by_instance_idx')
       .on(t.strategyInstanceId)
+      .where(sql`${t.status} in ${UNFINISHED_INTENT_STATUSES_SQL}`),
+    // A takeover reads every book's unfinished intents; history must not slow that down either.
+    index('intents_open_by_book_idx')
+      .on(t.book)
       .where(sql`${t.status} in ${UNFINISHED_INTENT_STATUSES_SQL}`),
   ],
 );
@@ -163,10 +200,29 @@ export const orders = pgTable(
     avgPrice: money('avg_price'),
     cumFee: money('cum_fee').notNull(),
     rejectReason: text('reject_reason'),
+    /** The intent's book (stops and take-profits carry their book with no intent). Null as on intents. */
+    book: text('book'),
+    /** entry | add | exit | stop | take-profit */
+    purpose: text('purpose'),
+    postOnly: boolean('post_only').notNull().default(false),
+    /** Conditional orders: fire as market when the last price crosses it (direction rise | fall). */
+    triggerPrice: money('trigger_price'),
+    triggerDirection: text('trigger_direction'),
+    /** Epoch ms a resting limit order is cancelled at by the kernel (null: good till cancelled). */
+    expiresAt: bigint('expires_at', { mode: 'number' }),
+    /** Why the kernel asked for the cancel (a limit's time-out), to tell its end from the venue's. */
+    cancelReason: text('cancel_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('orders_status_idx').on(t.status), index('orders_intent_idx').on(t.intentId)],
+  (t) => [
+    index('orders_status_idx').on(t.status),
+    index('orders_intent_idx').on(t.intentId),
+    // A takeover reads the orders still open at the venue, not the whole history.
+    index('orders_open_by_book_idx')
+      .on(t.book)
+      .where(sql`${t.status} not in ${TERMINAL_ORDER_STATUSES_SQL}`),
+  ],
 );
 
 export const orderEvents = pgTable(
@@ -218,10 +274,15 @@ export const fills = pgTable(
      * it closed none. Risk reads today's results and the loss streak from it without refolding history.
      */
     tradePnl: money('trade_pnl'),
+    /** The book the fill belongs to (null as on intents). */
+    book: text('book'),
+    /** Net result of the round trip this fill closed in its book (trade_pnl is the symbol's net one). */
+    bookTradePnl: money('book_trade_pnl'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('fills_symbol_time_idx').on(t.symbol, t.execTime),
+    index('fills_book_venue_order_idx').on(t.book, t.category, t.symbol, t.execTime, t.execSeq),
     index('fills_venue_order_idx').on(t.category, t.symbol, t.execTime, t.execSeq),
     index('fills_trade_results_idx')
       .on(t.execTime)
@@ -272,3 +333,90 @@ export const equitySnapshots = pgTable(
   // The equity peak (drawdown limit) is read on every proposal: an index, not a scan of all snapshots.
   (t) => [index('equity_snapshots_equity_idx').on(t.equity)],
 );
+
+/** A book's position on one instrument, folded from its own fills in venue order (columns as `positions`). */
+export const bookPositions = pgTable(
+  'book_positions',
+  {
+    book: text('book').notNull(),
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    size: money('size').notNull(),
+    avgEntry: money('avg_entry').notNull(),
+    realizedPnl: money('realized_pnl').notNull(),
+    fees: money('fees').notNull(),
+    funding: money('funding').notNull(),
+    costBasis: money('cost_basis').notNull(),
+    otherFees: jsonb('other_fees').$type<Record<string, string>>().notNull().default({}),
+    fillCount: integer('fill_count').notNull().default(0),
+    tradeBase: money('trade_base').notNull(),
+    openedAt: bigint('opened_at', { mode: 'number' }),
+    /** Venue order of the last fill folded in: a fill that sorts before it is folded by refolding the book. */
+    lastExecTime: bigint('last_exec_time', { mode: 'number' }),
+    lastExecSeq: bigint('last_exec_seq', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.book, t.category, t.symbol] })],
+);
+
+/** A book's protection on its symbol: the specs asked for, the prices in force and the orders carrying them. */
+export const bookProtections = pgTable(
+  'book_protections',
+  {
+    book: text('book').notNull(),
+    category: text('category').notNull(),
+    symbol: text('symbol').notNull(),
+    stopSpec: jsonb('stop_spec').$type<StoredPriceSpec>(),
+    takeProfitSpec: jsonb('take_profit_spec').$type<StoredPriceSpec>(),
+    trailingSpec: jsonb('trailing_spec').$type<StoredTrailingSpec>(),
+    stopPrice: money('stop_price'),
+    takeProfitPrice: money('take_profit_price'),
+    /** Best close since entry: where a trailing stop is measured from. */
+    bestPrice: money('best_price'),
+    stopRef: text('stop_ref'),
+    takeProfitRef: text('take_profit_ref'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.book, t.category, t.symbol] })],
+);
+
+/**
+ * The account's decision counter: every kernel decision transaction adds one. A process remembers the
+ * value its last write returned; a different value means another process decided since, so it rebuilds.
+ */
+export const kernelEpoch = pgTable(
+  'kernel_epoch',
+  {
+    id: integer('id').primaryKey().default(1),
+    epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+    /** The kernel's clock (epoch ms) at the last decision: a rebuilt kernel starts from it. */
+    clock: bigint('clock', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('kernel_epoch_singleton', sql`${t.id} = 1`)],
+);
+
+/**
+ * The kernel's intent columns as the legacy engine leaves them (it never writes them): what a row it
+ * returns without reading back holds.
+ */
+export const LEGACY_INTENT_KERNEL_COLUMNS = {
+  book: null,
+  purpose: null,
+  orderKind: null,
+  filled: null,
+  plan: null,
+  denials: null,
+} as const satisfies Partial<typeof intents.$inferSelect>;
+
+/** The kernel's order columns as the legacy engine leaves them (their defaults). */
+export const LEGACY_ORDER_KERNEL_COLUMNS = {
+  book: null,
+  purpose: null,
+  postOnly: false,
+  triggerPrice: null,
+  triggerDirection: null,
+  expiresAt: null,
+  cancelReason: null,
+} as const satisfies Partial<typeof orders.$inferSelect>;
+export type KernelIntentColumn = keyof typeof LEGACY_INTENT_KERNEL_COLUMNS;
