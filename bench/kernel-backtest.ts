@@ -1,41 +1,13 @@
 // Backtest throughput through the kernel (the live bot's own decisions: sizing, risk, protection) on
-// 1,000,000 synthetic 1-minute bars: SMA(10/30) cross, fixed-notional sizing, Bybit linear taker fees.
+// 1,000,000 synthetic 1-minute bars: the built-in SMA(10/30) cross, fixed-notional sizing, Bybit linear fees.
 import { fileURLToPath } from 'node:url';
 import { dec } from '../src/domain/decimal.js';
 import { approvalRoute } from '../src/kernel/approval-policy.js';
 import { runKernelBacktest } from '../src/kernel/backtest.js';
-import type { StrategyDefinition } from '../src/sdk/types.js';
 import { parseConfig } from '../src/platform/config.js';
 import { limitsFromConfig } from '../src/risk/limits.js';
-import { compareMeans, RollingTickSum, toTicks } from '../src/strategies/indicators.js';
+import { getDefinition } from '../src/strategies/registry.js';
 import { syntheticBars } from './backtest-speed.js';
-
-/** SMA cross on exact integer ticks, written with the SDK as a user would (reverses on each cross). */
-const smaCross: StrategyDefinition = {
-  name: 'sma-cross',
-  params: {
-    fast: { default: 10, min: 1, max: 500, int: true },
-    slow: { default: 30, min: 2, max: 500, int: true },
-  },
-  lookback: 2,
-  create: ({ params, priceScale }) => {
-    const fast = new RollingTickSum(params.fast as number);
-    const slow = new RollingTickSum(params.slow as number);
-    let prev = 0;
-    return {
-      onBar(ctx) {
-        const t = toTicks(ctx.bar.close, priceScale);
-        fast.push(t);
-        slow.push(t);
-        if (!slow.ready) return;
-        const cmp = compareMeans(fast.sum, fast.period, slow.sum, slow.period);
-        if (prev < 0 && cmp > 0) ctx.enterLong();
-        else if (prev > 0 && cmp < 0) ctx.enterShort();
-        prev = cmp;
-      },
-    };
-  },
-};
 
 function instrument() {
   return {
@@ -64,7 +36,7 @@ export async function run(): Promise<Record<string, number | string>> {
       instances: [
         {
           id: 'bench',
-          definition: smaCross,
+          definition: getDefinition('sma-cross'),
           params: { fast: 10, slow: 30 },
           category: 'linear',
           symbol: 'BTCUSDT',
