@@ -26,6 +26,12 @@ export interface ParamDecl {
 export type ParamDecls = Readonly<Record<string, ParamDecl>>;
 export type Params<P extends ParamDecls = ParamDecls> = { readonly [K in keyof P]: number };
 
+/**
+ * A function of the resolved params, declared as a method so it is checked bivariantly: a definition
+ * typed by its own params (defineStrategy) is then an ordinary StrategyDefinition, no cast needed.
+ */
+export type ParamsFn<P extends ParamDecls, R> = { bivariant(params: Params<P>): R }['bivariant'];
+
 /** A broken rule across parameters: the parameter to blame and what is wrong with it. */
 export interface ParamProblem {
   readonly param: string;
@@ -167,14 +173,14 @@ export interface StrategyDefinition<P extends ParamDecls = ParamDecls> {
   readonly summary?: string;
   readonly params?: P;
   /** Further series to read (1h beside 1m, or another symbol). */
-  readonly informative?: readonly SeriesDecl[] | ((params: Params<P>) => readonly SeriesDecl[]);
+  readonly informative?: readonly SeriesDecl[] | ParamsFn<P, readonly SeriesDecl[]>;
   /** Closed bars of each series to keep and to replay into a fresh instance (default 200). */
-  readonly lookback?: number | ((params: Params<P>) => number);
+  readonly lookback?: number | ParamsFn<P, number>;
   /**
    * Index of the first bar at which every indicator has a value (backtesting.py's warm-up): no decision
    * before bar `warmup + 1`. Defaults to lookback − 1.
    */
-  readonly warmup?: number | ((params: Params<P>) => number);
+  readonly warmup?: number | ParamsFn<P, number>;
   /** Rules across parameters (e.g. fast below slow): a problem naming the parameter, or null. */
   validate?(params: Params<P>): ParamProblem | null;
   /** Build one instance's state (indicators). `ta` is the indicator library (trading-signals). */
