@@ -3,3 +3,4 @@ export * from './market.js';
 export * from './trading.js';
 export * from './ops.js';
 export * from './web.js';
+export * from './paper.js';
