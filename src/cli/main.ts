@@ -15,6 +15,7 @@ commands:
   console                               terminal chat client for a running bot
   sim [--port 9100] [--data FILE] …     the Bybit V5-compatible simulator on its own
   backtest --data SRC --strategy NAME … run a backtest
+  data download|list                    Bybit candle history in the local candle store
   strategy new|list|check              write, list and dry-run strategy files
   migrate                               apply database migrations
   doctor                                check configuration, database, Redis, exchange, chat
@@ -61,6 +62,10 @@ const COMMANDS: Record<string, Handler> = {
       import('./backtest.js'),
     ]);
     return { help: BACKTEST_HELP, run: (a, io, env) => m.runBacktestCommand(a, io, env) };
+  },
+  data: async () => {
+    const m = await import('./data.js');
+    return { help: m.DATA_HELP, run: (a, io, env) => m.runDataCli(a, io, env) };
   },
   strategy: async () => {
     const m = await import('./strategy.js');
