@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { backtestSweepHandler } from '../../jobs/backtest-sweep.js';
 import { runBacktestCli, type BacktestCliDeps } from '../backtest/index.js';
-import type { CandleSources } from '../backtest/source.js';
+import type { CandleSource, CandleSources } from '../backtest/source.js';
 import { SweepFailure, type SweepExecutor, type SweepTask } from '../backtest/sweep.js';
 import type { StatsJson, SweepRunResult } from '../backtest/sweep-rank.js';
 import { migrateDb, openDb } from '../db/client.js';
@@ -17,6 +17,7 @@ import { DEFAULT_PREFIX, QUEUES } from '../queue/names.js';
 import { backtestSweepPayload } from '../queue/payloads.js';
 import { startWorkers, type WorkerSet } from '../queue/workers.js';
 import { fileCandleCache } from '../data/store.js';
+import { storeCandleSource } from '../data/store-source.js';
 import type { CandleFileCache } from '../backtest/source.js';
 import { bybitCandleSource } from './bybit-candles.js';
 import { openExchange } from './exchange-factory.js';
@@ -207,15 +208,22 @@ export async function runBacktestCommand(args: string[], io: CliIo, getEnv: () =
       : {};
   if (!data?.startsWith('bybit:')) return runBacktestCli(args, io, { ...sweepDeps(), ...storeDeps(getEnv) });
   const env = getEnv();
-  const db = await openDb({ url: env.databaseUrl, dataDir: embeddedDir(env), max: 2 });
-  let ex;
+  // A range in the candle store (bosun data download) needs neither the database nor the exchange.
+  let db: Awaited<ReturnType<typeof openDb>> | undefined;
+  let ex: Awaited<ReturnType<typeof openExchange>> | undefined;
+  let opened: Promise<CandleSource> | undefined;
+  const fallback = (): Promise<CandleSource> =>
+    (opened ??= (async () => {
+      db = await openDb({ url: env.databaseUrl, dataDir: embeddedDir(env), max: 2 });
+      await migrateDb(db);
+      ex = await openExchange(env);
+      return bybitCandleSource(ex.exchange, db.db, (l) => line(io.stderr, l));
+    })());
+  const source = storeCandleSource(env.dataDir, { fallback });
   try {
-    await migrateDb(db);
-    ex = await openExchange(env);
-    const source = bybitCandleSource(ex.exchange, db.db, (l) => line(io.stderr, l));
     return await runBacktestCli(args, io, { sources: { bybit: source }, ...sweepDeps({ bybit: source }) });
   } finally {
     await ex?.close();
-    await db.close();
+    await db?.close();
   }
 }
