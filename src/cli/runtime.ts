@@ -31,6 +31,7 @@ import { backtestHandler } from '../../jobs/run-backtest.js';
 import { checkHeartbeat, sendDigest } from '../../jobs/digest.js';
 import { backtestSweepHandler } from '../../jobs/backtest-sweep.js';
 import { bybitCandleSource } from './bybit-candles.js';
+import { storeCandleSource } from '../data/store-source.js';
 import { metrics, observeQueues, stopObservingQueues } from '../platform/metrics.js';
 import { embeddedDir } from './migrate.js';
 
@@ -105,7 +106,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   let exchange: ExchangeHandle;
   try {
-    exchange = await openExchange(o.env, { ...(o.sim ? { sim: o.sim } : {}), logger: log, checkKey: true });
+    exchange = await openExchange(o.env, {
+      ...(o.sim ? { sim: o.sim } : {}),
+      logger: log,
+      checkKey: true,
+      db: db.db,
+    });
   } catch (e) {
     await shutdown.run('start-up failed');
     throw e;
@@ -175,29 +181,19 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const wantGateway = o.role === 'all' || o.role === 'gateway';
 
   if (wantWorkers) {
+    // Chat /backtest and sweep runs read a range from the candle store (bosun data download) when it is
+    // there, else fetch it through the exchange into the database cache.
+    const exchangeCandles = bybitCandleSource(
+      deps.exchange,
+      deps.db,
+      (l) => log.info(l),
+      () => deps.clock.now(),
+    );
+    const candles = storeCandleSource(o.env.dataDir, { fallback: async () => exchangeCandles });
     const handlers: HandlerMap = {
       ...engineHandlers(deps),
-      'run-backtest': backtestHandler({
-        db: deps.db,
-        clock: deps.clock,
-        candles: bybitCandleSource(
-          deps.exchange,
-          deps.db,
-          (l) => log.info(l),
-          () => deps.clock.now(),
-        ),
-        alerts: queues.alerts,
-      }),
-      'backtest-sweep': backtestSweepHandler({
-        sources: {
-          bybit: bybitCandleSource(
-            deps.exchange,
-            deps.db,
-            (l) => log.info(l),
-            () => deps.clock.now(),
-          ),
-        },
-      }),
+      'run-backtest': backtestHandler({ db: deps.db, clock: deps.clock, candles, alerts: queues.alerts }),
+      'backtest-sweep': backtestSweepHandler({ sources: { bybit: candles } }),
       'send-digest': () =>
         sendDigest({ db: deps.db, clock: deps.clock, config: o.config, alerts: queues.alerts }),
       heartbeat: () =>
