@@ -1,7 +1,8 @@
-// /balance: wallet balance, available and equity per coin.
+// /balance: wallet balance, available and equity (wallet + unrealized) per coin, each at its coin's
+// precision; the report currency's equity is the one /status shows.
 import { defineCommand } from '../src/chat/core/command.js';
 import { zNone } from '../src/chat/core/args.js';
-import { fmtMoney, fmtQty, fmtTime } from '../src/chat/core/format.js';
+import { fmtCoin, fmtTime } from '../src/chat/core/format.js';
 import type { Decimal } from '../src/domain/decimal.js';
 import { note, table, text } from '../src/chat/core/reply.js';
 import { balanceRows } from '../src/db/repos/views.js';
@@ -28,13 +29,11 @@ export default defineCommand({
         table(
           ['Coin', 'Wallet', 'Available', 'Equity'],
           rows.map((b) => {
-            // Stablecoins read as money; other coins keep their precision (0.00012 BTC is not 0.00).
-            const f = (d: Decimal): string =>
-              /^(USDT|USDC|USD)$/.test(b.coin) ? fmtMoney(d) : fmtQty(d.toDecimalPlaces(8));
+            const f = (d: Decimal): string => fmtCoin(d, b.coin);
             return [b.coin, f(b.walletBalance), f(b.available), f(b.equity)];
           }),
         ),
-        note(`as of ${fmtTime(newest)} UTC`),
+        note(`Equity = wallet + unrealized PnL of open positions · as of ${fmtTime(newest)} UTC`),
       ],
     };
   },

@@ -6,6 +6,7 @@ import { defineCommand } from '../src/chat/core/command.js';
 import { fmtMoney, fmtSigned, fmtTime } from '../src/chat/core/format.js';
 import {
   alsoText,
+  breakdownText,
   fmtExpectancy,
   fmtProfitFactor,
   fmtWinRate,
@@ -13,7 +14,7 @@ import {
 } from '../src/chat/core/report-format.js';
 import { errorReply, note, table, text, type Block } from '../src/chat/core/reply.js';
 import { loadPeriodReports } from '../src/db/repos/report-data.js';
-import { netIn, periodOf, type PeriodFigures, type PeriodKind } from '../src/reports/index.js';
+import { netIn, periodOf, pnlBreakdown, type PeriodFigures, type PeriodKind } from '../src/reports/index.js';
 
 type Span = PeriodKind | 'all';
 
@@ -89,12 +90,14 @@ export default defineCommand({
           [
             `Total net ${fmtSigned(m.net)} ${REPORT_CCY} (realized − fees + funding), ` +
               `${bySymbol.overall.trades.count} trades closed (#), ${fmtWinRate(bySymbol.overall.trades)} won`,
+            `Split: ${breakdownText(pnlBreakdown(bySymbol.overall, REPORT_CCY))}`,
             ...elsewhere,
             dd
               ? `Max drawdown ${fmtMoney(dd.amount)} ${REPORT_CCY}${dd.ratio === null ? '' : ` (${(dd.ratio * 100).toFixed(2)}%)`}` +
                 (dd.amount.isZero() ? '' : `, ${fmtTime(dd.peakTs)} → ${fmtTime(dd.troughTs)}`)
               : 'Max drawdown: no equity snapshots in this period',
-            'PF = gross wins / gross losses, Exp = mean net per trade; (none) = manual fills and funding',
+            'Net includes the fees of positions still open; PF = gross wins / gross losses and Exp = mean ' +
+              'result of the closed trades, after all their fees; (none) = manual fills and funding',
           ].join('\n'),
         ),
       ],

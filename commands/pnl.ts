@@ -2,18 +2,25 @@
 // month (6) or the last N days, from the fills: realized PnL (spot FIFO lots, perp reductions), fees paid in
 // the period, funding, net = realized − fees + funding, and the round trips closed (trades, win rate).
 // The table is in USDT; a fee paid in another coin (BTC on a spot buy) is not converted but listed in the
-// note ("fees also 0.001 BTC"), like any other non-USDT amount. Unrealized PnL is in /positions.
+// note ("fees also 0.001 BTC"), like any other non-USDT amount. Unrealized PnL is in /positions. The list
+// starts no earlier than the bot's first fill or snapshot; the note splits the net into the closed trades
+// /trades lists and the fees of positions still open.
 import { z } from 'zod';
 import { defineCommand } from '../src/chat/core/command.js';
 import { fmtDay, fmtMoney, fmtSigned } from '../src/chat/core/format.js';
-import { alsoText, fmtWinRate, REPORT_CCY } from '../src/chat/core/report-format.js';
+import { historyStart } from '../src/chat/core/first-day.js';
+import { alsoText, breakdownText, fmtWinRate, REPORT_CCY } from '../src/chat/core/report-format.js';
 import { errorReply, note, table, type Block } from '../src/chat/core/reply.js';
 import { PHONE_WIDTH } from '../src/chat/core/text-table.js';
 import { loadPeriodReports } from '../src/db/repos/report-data.js';
-import { netIn, periodOf, periodsBetween, type Period, type PeriodKind } from '../src/reports/index.js';
-
-const DEFAULT_COUNT: Record<PeriodKind, number> = { day: 7, week: 8, month: 6 };
-const DAY_MS = 86_400_000;
+import {
+  DEFAULT_PERIOD_COUNT as DEFAULT_COUNT,
+  lastPeriods,
+  netIn,
+  pnlBreakdown,
+  type Period,
+  type PeriodKind,
+} from '../src/reports/index.js';
 
 const period = z.string().transform((s, ctx): { kind: PeriodKind; n: number } => {
   const t = s.trim().toLowerCase();
@@ -28,19 +35,6 @@ const period = z.string().transform((s, ctx): { kind: PeriodKind; n: number } =>
   });
   return z.NEVER;
 });
-
-/** The last `n` periods of `kind` up to and including the one containing `now`, oldest first. */
-function lastPeriods(kind: PeriodKind, n: number, now: number): Period[] {
-  const cur = periodOf(now, kind);
-  const d = new Date(cur.start);
-  const start =
-    kind === 'day'
-      ? cur.start - (n - 1) * DAY_MS
-      : kind === 'week'
-        ? cur.start - (n - 1) * 7 * DAY_MS
-        : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (n - 1), 1);
-  return periodsBetween(start, cur.end, kind);
-}
 
 /** Month rows keep the year; day and week rows drop it (the title has it) so seven columns fit a phone. */
 function label(p: Period): string {
@@ -84,7 +78,7 @@ export default defineCommand({
   role: 'viewer',
   async handler({ args: [p] }, deps) {
     const { kind, n } = p ?? { kind: 'day' as const, n: DEFAULT_COUNT.day };
-    const periods = lastPeriods(kind, n, deps.clock.now());
+    const periods = lastPeriods(kind, n, deps.clock.now(), await historyStart(deps.db));
     const first = periods[0];
     const last = periods[periods.length - 1];
     if (!first || !last) return errorReply('PnL', 'No period to report.');
@@ -130,7 +124,8 @@ export default defineCommand({
         note(
           `Total net ${fmtSigned(m.net)} ${REPORT_CCY} = realized ${fmtSigned(m.realized)} − fees ` +
             `${fmtMoney(m.fees)} + funding ${fmtSigned(m.funding)} · ${t.count} trade${t.count === 1 ? '' : 's'} closed (#)` +
-            `${t.count ? `, ${fmtWinRate(t)} won` : ''}${also ? ` · ${also}` : ''}`,
+            `${t.count ? `, ${fmtWinRate(t)} won` : ''}${also ? ` · ${also}` : ''}` +
+            ` · ${breakdownText(pnlBreakdown(total.overall, REPORT_CCY))}`,
         ),
       );
     }

@@ -1,11 +1,11 @@
 // /status: one screen with everything an operator checks first: mode, trading state, equity, today's
 // PnL, positions, orders, approvals, strategies, and the health of the queue and the exchange.
 // "Today" is the UTC day's realized PnL net of fees and funding (the same report as /pnl) and, beside
-// it, the unrealized PnL of the open positions at their last marks.
+// it, the unrealized PnL of the open positions at their last marks. Equity is the one /balance shows.
 import { defineCommand } from '../src/chat/core/command.js';
 import { zNone } from '../src/chat/core/args.js';
 import { refreshButton } from '../src/chat/core/callback-data.js';
-import { fmtMoney, fmtSigned } from '../src/chat/core/format.js';
+import { fmtMoney, fmtSigned, fmtTime } from '../src/chat/core/format.js';
 import { fields, note } from '../src/chat/core/reply.js';
 import { runProbes } from '../src/chat/core/probes.js';
 import { REPORT_CCY } from '../src/chat/core/report-format.js';
@@ -21,7 +21,7 @@ import {
   unrealizedPnl,
 } from '../src/db/repos/views.js';
 import { ZERO } from '../src/domain/decimal.js';
-import { netIn, periodOf } from '../src/reports/index.js';
+import { accountEquity, netIn, periodOf } from '../src/reports/index.js';
 
 export default defineCommand({
   name: 'status',
@@ -44,7 +44,7 @@ export default defineCommand({
       strategyRows(deps.db),
       runProbes(deps.health),
     ]);
-    const equity = eq?.equity ?? bals.find((b) => b.coin === 'USDT')?.equity ?? null;
+    const equity = accountEquity(bals, eq, REPORT_CCY);
     const upnl = pos.reduce((a, p) => a.add(unrealizedPnl(p) ?? ZERO), ZERO);
     const running = strats.filter((s) => s.enabled && !s.paused).length;
     const stateText =
@@ -56,11 +56,16 @@ export default defineCommand({
         fields([
           ['Mode', `${deps.info.mode} (${deps.info.exchangeEnv})`],
           ['Trading', stateText],
-          ['Equity', equity ? `${fmtMoney(equity)} USDT` : 'unknown'],
+          [
+            'Equity',
+            equity
+              ? `${fmtMoney(equity.equity)} ${REPORT_CCY} (${equity.source === 'balance' ? '/balance' : 'snapshot'} ${fmtTime(equity.asOf).slice(11)})`
+              : 'unknown',
+          ],
           [
             'Today',
-            `${today.ok ? fmtSigned(netIn(today.report.overall, REPORT_CCY).net) : '—'} realized` +
-              (pos.length ? `, ${fmtSigned(upnl)} open` : ''),
+            `${today.ok ? fmtSigned(netIn(today.report.overall, REPORT_CCY).net) : '—'} net` +
+              (pos.length ? `, ${fmtSigned(upnl)} unrealized` : ''),
           ],
           ['Positions', `${pos.length}${pos.length ? ` (uPnL ${fmtSigned(upnl)})` : ''}`],
           ['Orders', String(ords.length)],
@@ -68,7 +73,10 @@ export default defineCommand({
           ['Strategies', `${running} running / ${strats.length}`],
           ...health.map((h): [string, string] => [h.name, `${h.ok ? '✓' : '✗'} ${h.detail}`]),
         ]),
-        note(`${deps.info.version} · ${new Date(now).toISOString().slice(11, 19)} UTC`),
+        note(
+          `Equity = wallet + unrealized; Today net = realized − fees + funding since 00:00 UTC, as /pnl · ` +
+            `${deps.info.version} · ${new Date(now).toISOString().slice(11, 19)} UTC`,
+        ),
       ],
       buttons: [refreshButton('status')],
     };

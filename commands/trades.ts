@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { zInt } from '../src/chat/core/args.js';
 import { defineCommand } from '../src/chat/core/command.js';
 import { pageButtons, paginate } from '../src/chat/core/callback-data.js';
-import { fmtPrice, fmtQty, fmtSigned, fmtTime } from '../src/chat/core/format.js';
+import { fmtCoinSigned, fmtPrice, fmtQty, fmtSigned, fmtTime } from '../src/chat/core/format.js';
 import { REPORT_CCY } from '../src/chat/core/report-format.js';
 import { errorReply, note, text } from '../src/chat/core/reply.js';
 import { loadPeriodReport } from '../src/db/repos/report-data.js';
@@ -16,7 +16,8 @@ const PER_PAGE = 10;
 
 /** One line per trade: a text block, because entry → exit does not fit a 40-column table row. */
 function tradeLine(t: PeriodTrade): string {
-  const pnl = `${fmtSigned(t.pnl)}${t.quoteCoin === REPORT_CCY ? '' : ` ${t.quoteCoin}`}`;
+  const pnl =
+    t.quoteCoin === REPORT_CCY ? fmtSigned(t.pnl) : `${fmtCoinSigned(t.pnl, t.quoteCoin)} ${t.quoteCoin}`;
   return (
     `${fmtTime(t.closedAt).slice(5)}  ${t.symbol} ${t.direction} ${fmtQty(t.qty)}  ` +
     `${fmtPrice(t.entryPrice, 4)} → ${fmtPrice(t.exitPrice, 4)}  ${pnl}`
@@ -45,7 +46,8 @@ export default defineCommand({
       blocks: [
         text(items.map(tradeLine).join('\n')),
         note(
-          `Net ${fmtSigned(net)} ${REPORT_CCY} over these trades, ${wins} won · times UTC, PnL after fees` +
+          `Net ${fmtSigned(net)} ${REPORT_CCY} over these trades, ${wins} won · times UTC, PnL after all ` +
+            `the trade's fees, funding and open positions not included (/pnl has them)` +
             `${pages > 1 ? ` · page ${page}/${pages}` : ''}`,
         ),
       ],

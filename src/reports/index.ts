@@ -18,5 +18,14 @@ export { toKoinlyCsv, KOINLY_COLUMNS } from './export-koinly.js';
 export type * from './types.js';
 export { coinsResolver, splitSymbol } from './coins.js';
 export * from './periods.js';
-export { netIn, otherCurrencies, type CurrencyFigures, type CurrencyNet } from './period-net.js';
+export {
+  netIn,
+  otherCurrencies,
+  pnlBreakdown,
+  type CurrencyFigures,
+  type CurrencyNet,
+  type PnlBreakdown,
+  type TradeFigures,
+} from './period-net.js';
+export { accountEquity, type AccountEquity, type BalanceFigures } from './account.js';
 export { roundTrips, type RoundTrip } from './round-trips.js';

@@ -55,3 +55,23 @@ export function periodsBetween(from: number, to: number, kind: PeriodKind): Peri
   for (let p = periodOf(from, kind); p.start < to; p = periodOf(p.end, kind)) out.push(p);
   return out;
 }
+
+/** How many periods /pnl (and the API's /pnl) lists when not told. */
+export const DEFAULT_PERIOD_COUNT: Readonly<Record<PeriodKind, number>> = { day: 7, week: 8, month: 6 };
+
+/**
+ * The last `n` periods of `kind` up to and including the one holding `now`, oldest first, none before the
+ * one holding `since` (the bot's first day: rows before it could only ever be zero).
+ */
+export function lastPeriods(kind: PeriodKind, n: number, now: number, since?: number): Period[] {
+  const cur = periodOf(now, kind);
+  const d = new Date(cur.start);
+  const start =
+    kind === 'day'
+      ? cur.start - (n - 1) * DAY_MS
+      : kind === 'week'
+        ? cur.start - (n - 1) * 7 * DAY_MS
+        : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (n - 1), 1);
+  const first = since === undefined || since > now ? start : Math.max(start, periodOf(since, kind).start);
+  return periodsBetween(first, cur.end, kind);
+}

@@ -10,11 +10,19 @@ import {
   type PeriodTrade,
   type TradeStats,
 } from './period-stats.js';
-import { closedTrades, type PeriodFill } from './period-trades.js';
+import { closedTrades, type PeriodFill, type TradePart } from './period-trades.js';
 import { buildTradesReport, rowTime, totalsOf } from './trades-report.js';
 import type { CoinsOf, ReportRow } from './types.js';
 
-export { PERIOD_KINDS, periodOf, periodsBetween, type Period, type PeriodKind } from './period-bounds.js';
+export {
+  DEFAULT_PERIOD_COUNT,
+  PERIOD_KINDS,
+  lastPeriods,
+  periodOf,
+  periodsBetween,
+  type Period,
+  type PeriodKind,
+} from './period-bounds.js';
 export {
   maxDrawdown,
   tradeStats,
@@ -47,6 +55,16 @@ export interface PeriodFigures {
   readonly funding: ReadonlyMap<string, Decimal>;
   /** Round trips closed in the period (net of their fees, without funding). */
   readonly trades: TradeStats;
+  /**
+   * By quote coin, what fills in the period added to round trips still open at its end (entry fees of
+   * open positions, partial closes): in realized − fees, not yet in any closed trade.
+   */
+  readonly openTrades: ReadonlyMap<string, Decimal>;
+  /**
+   * By quote coin, what fills before the period added to the round trips closed in it (an entry fee paid
+   * last week): in the closed trades' results, not in this period's realized − fees.
+   */
+  readonly earlier: ReadonlyMap<string, Decimal>;
 }
 
 export interface PeriodReport {
@@ -77,10 +95,29 @@ function feesOf(fills: readonly PeriodFill[]): Map<string, Decimal> {
   return fees;
 }
 
+function sumParts(parts: readonly TradePart[]): Map<string, Decimal> {
+  const out = new Map<string, Decimal>();
+  for (const p of parts) out.set(p.quoteCoin, (out.get(p.quoteCoin) ?? ZERO).plus(p.delta));
+  return out;
+}
+
+/** Parts of the trades left open at the period's end, and earlier parts of the trades closed in it. */
+function splitParts(
+  parts: readonly TradePart[],
+  o: PeriodReportOptions,
+): { open: TradePart[]; earlier: TradePart[] } {
+  const closesIn = (p: TradePart): boolean => p.closedAt !== null && inRange(p.closedAt, o);
+  return {
+    open: parts.filter((p) => inRange(p.time, o) && !closesIn(p)),
+    earlier: parts.filter((p) => p.time < o.from && closesIn(p)),
+  };
+}
+
 function figures(
   rows: readonly ReportRow[],
   tradeFills: readonly PeriodFill[],
   trades: readonly PeriodTrade[],
+  parts: { open: readonly TradePart[]; earlier: readonly TradePart[] },
 ): PeriodFigures {
   const totals = totalsOf(rows);
   return {
@@ -88,6 +125,8 @@ function figures(
     fees: feesOf(tradeFills),
     funding: totals.funding,
     trades: tradeStats(trades),
+    openTrades: sumParts(parts.open),
+    earlier: sumParts(parts.earlier),
   };
 }
 
@@ -97,6 +136,7 @@ function reportFor(
   rows: readonly ReportRow[],
   upToEnd: readonly PeriodFill[],
   allTrades: readonly PeriodTrade[],
+  allParts: readonly TradePart[],
   snapshots: readonly EquityPoint[],
 ): PeriodReport {
   const rowsIn = rows.filter((r) => inRange(rowTime(r), opts));
@@ -104,7 +144,8 @@ function reportFor(
   const tradeFills = upToEnd.filter(
     (f) => inRange(f.execTime, opts) && classifyBybitExecType(f.execType) === 'trade',
   );
-  const overall = figures(rowsIn, tradeFills, trades);
+  const parts = splitParts(allParts, opts);
+  const overall = figures(rowsIn, tradeFills, trades, parts);
   const drawdown = maxDrawdown(snapshots.filter((s) => inRange(s.ts, opts)));
 
   const groups = new Map<string, PeriodFigures>();
@@ -115,6 +156,8 @@ function reportFor(
       bySymbol ? r.symbol : (strategyOf.get(closingExecId(r)) ?? NO_STRATEGY);
     const fillKey = (f: PeriodFill): string => (bySymbol ? f.symbol : (f.strategyInstanceId ?? NO_STRATEGY));
     const tradeKey = (t: PeriodTrade): string => (bySymbol ? t.symbol : (t.strategy ?? NO_STRATEGY));
+    const partKey = (p: TradePart): string =>
+      bySymbol ? p.symbol : (strategyOf.get(p.execId) ?? NO_STRATEGY);
     const keys = new Set([...rowsIn.map(rowKey), ...tradeFills.map(fillKey), ...trades.map(tradeKey)]);
     for (const k of [...keys].sort()) {
       groups.set(
@@ -123,6 +166,10 @@ function reportFor(
           rowsIn.filter((r) => rowKey(r) === k),
           tradeFills.filter((f) => fillKey(f) === k),
           trades.filter((t) => tradeKey(t) === k),
+          {
+            open: parts.open.filter((p) => partKey(p) === k),
+            earlier: parts.earlier.filter((p) => partKey(p) === k),
+          },
         ),
       );
     }
@@ -154,7 +201,7 @@ export function periodReports(
   if (!ct.ok) return ct;
   return {
     ok: true,
-    reports: periods.map((p) => reportFor(p, built.report.rows, upToEnd, ct.trades, snapshots)),
+    reports: periods.map((p) => reportFor(p, built.report.rows, upToEnd, ct.trades, ct.parts, snapshots)),
   };
 }
 

@@ -4,7 +4,7 @@
 import { ZERO, minDec, type Decimal } from '../domain/decimal.js';
 import type { Fill } from '../domain/fill.js';
 import { applyFill, emptyPosition, type PositionInstrument } from '../domain/position.js';
-import { tradeStep } from '../domain/trade-result.js';
+import { tradeLevel, tradeStep } from '../domain/trade-result.js';
 
 export interface RoundTrip {
   readonly symbol: string;
@@ -23,7 +23,17 @@ export interface RoundTrip {
   readonly closingIndex: number;
 }
 
-export type RoundTripsResult = { ok: true; trades: RoundTrip[] } | { ok: false; error: string };
+/**
+ * What one fill added to its round trip's result (realized − fees, in the quote coin), and which trade it
+ * belongs to: an index into `trades`, or null while that trade is still open after the last fill.
+ */
+export interface FillPart {
+  readonly delta: Decimal;
+  readonly trade: number | null;
+}
+
+export type RoundTripsResult =
+  { ok: true; trades: RoundTrip[]; parts: FillPart[] } | { ok: false; error: string };
 
 /** Fold one instrument's trade fills (in time order) into its closed round trips. */
 export function roundTrips(inst: PositionInstrument, fills: readonly Fill[]): RoundTripsResult {
@@ -33,6 +43,9 @@ export function roundTrips(inst: PositionInstrument, fills: readonly Fill[]): Ro
   let exitNotional = ZERO;
   let gross = ZERO;
   const trades: RoundTrip[] = [];
+  const parts: { delta: Decimal; trade: number | null }[] = [];
+  // Fills of the trade in progress: they learn their trade's index when it closes.
+  let pending: { delta: Decimal; trade: number | null }[] = [];
   for (const [index, fill] of fills.entries()) {
     const before = pos;
     const r = applyFill(pos, fill);
@@ -40,6 +53,13 @@ export function roundTrips(inst: PositionInstrument, fills: readonly Fill[]): Ro
     pos = r.position;
     const step = tradeStep(before, pos, base);
     base = step.base;
+    // A flipping fill's whole fee stays with the trade it closes, as tradeStep measures it.
+    const part: { delta: Decimal; trade: number | null } = {
+      delta: tradeLevel(pos).minus(tradeLevel(before)),
+      trade: null,
+    };
+    parts.push(part);
+    pending.push(part);
     if (before.size.isZero()) continue;
     const delta = pos.size.minus(before.size);
     if (delta.isPositive() === before.size.isPositive()) continue;
@@ -62,10 +82,12 @@ export function roundTrips(inst: PositionInstrument, fills: readonly Fill[]): Ro
       pnl: step.closedPnl,
       closingIndex: index,
     });
+    for (const p of pending) p.trade = trades.length - 1;
+    pending = [];
     // A flip opens the next trade at this fill; its fee stayed with the trade just closed.
     closedQty = ZERO;
     exitNotional = ZERO;
     gross = ZERO;
   }
-  return { ok: true, trades };
+  return { ok: true, trades, parts };
 }

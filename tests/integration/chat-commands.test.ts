@@ -205,11 +205,12 @@ describe('read-only commands', () => {
     const text = plain(r);
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(text).toMatch(/Mode +paper \(sim\)/);
-    expect(text).toMatch(/Equity +10,950\.00 USDT/);
+    // The synced USDT balance's equity, the figure /balance shows (the last snapshot said 10,950.00).
+    expect(text).toMatch(/Equity +10,250\.75 USDT \(\/balance \d\d:\d\d\)/);
     // Today, from the fills: e0/e1 and e2/e3 are two closed longs, (50001 − 50000) × 0.01 + (50003 − 50002)
     // × 0.01 = 0.02 realized; fees 5 × 0.275 = 1.375 → net −1.355 → -1.36 (half-even). Open: 13 longs
     // 1.25 × (110 − 100) = 162.5 and 12 shorts −0.5 × 10 = −60 → +102.50.
-    expect(text).toMatch(/Today +-1\.36 realized, \+102\.50 open/);
+    expect(text).toMatch(/Today +-1\.36 net, \+102\.50 unrealized/);
     expect(text).toMatch(/Positions +25/);
     expect(text).toMatch(/Approvals +1 pending/);
     expect(text).toMatch(/Strategies +1 running \/ 2/);

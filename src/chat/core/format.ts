@@ -20,6 +20,24 @@ export function fmtSigned(d: Decimal, dp = 2): string {
   return s.startsWith('-') || /^[0.,]+$/.test(s) ? s : `+${s}`;
 }
 
+/** Coins whose amounts read as money, to the cent. */
+const CENT_COINS = /^(USDT|USDC|USD|DAI|FDUSD)$/;
+
+/**
+ * An amount of `coin` at that coin's precision: stablecoins to the cent (15.35, never 15.34663405), other
+ * coins to 8 decimals without trailing zeros (0.00012 BTC is not 0.00).
+ */
+export function fmtCoin(d: Decimal, coin: string): string {
+  return CENT_COINS.test(coin) ? fmtMoney(d) : fmtPrice(d, 8);
+}
+
+/** A signed fmtCoin: +15.35 / -0.0001 BTC amounts. */
+export function fmtCoinSigned(d: Decimal, coin: string): string {
+  if (CENT_COINS.test(coin)) return fmtSigned(d);
+  const s = fmtPrice(d, 8);
+  return d.toDecimalPlaces(8).gt(0) ? `+${s}` : s;
+}
+
 /** Quantities and prices exactly as stored, without trailing zeros or exponent. */
 export function fmtQty(d: Decimal): string {
   return d.toFixed();

@@ -18,12 +18,11 @@ import {
 import { equitySnapshots } from '../../db/schema/index.js';
 import { ZERO } from '../../domain/decimal.js';
 import {
+  DEFAULT_PERIOD_COUNT,
+  lastPeriods,
   netIn,
   periodOf,
-  periodsBetween,
-  type Period,
   type PeriodFigures,
-  type PeriodKind,
 } from '../../reports/index.js';
 import { dec, decOrNull, GUARDED, iso, isoOrNull, zError, zMoney, zTime, type ZApp } from '../app-type.js';
 import type { WebDeps } from '../deps.js';
@@ -55,19 +54,6 @@ function statsOf(f: PeriodFigures) {
     profitFactor: decOrNull(t.profitFactor.get(REPORT_CCY)),
     expectancy: decOrNull(t.expectancy.get(REPORT_CCY)),
   };
-}
-
-/** The last `n` periods of `kind` up to the one holding `now`, oldest first (as /pnl lists them). */
-function lastPeriods(kind: PeriodKind, n: number, now: number): Period[] {
-  const cur = periodOf(now, kind);
-  const d = new Date(cur.start);
-  const start =
-    kind === 'day'
-      ? cur.start - (n - 1) * DAY_MS
-      : kind === 'week'
-        ? cur.start - (n - 1) * 7 * DAY_MS
-        : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (n - 1), 1);
-  return periodsBetween(start, cur.end, kind);
 }
 
 const zPosition = z.object({
@@ -362,7 +348,7 @@ export function accountRoutes(app: ZApp, deps: WebDeps): void {
     },
     async (req, reply) => {
       const kind = req.query.period;
-      const n = req.query.n ?? { day: 7, week: 8, month: 6 }[kind];
+      const n = req.query.n ?? DEFAULT_PERIOD_COUNT[kind];
       const periods = lastPeriods(kind, n, deps.clock.now());
       const first = periods[0];
       const last = periods[periods.length - 1];
