@@ -21,6 +21,8 @@ export function engineHandlers(deps: EngineDeps): HandlerMap {
 
 /** Which queue each job runs on. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
+  decide: QUEUES.decisions,
+  'desk-sweep': QUEUES.decisions,
   tick: QUEUES.ticks,
   'submit-order': QUEUES.orders,
   'cancel-order': QUEUES.orders,

@@ -2,7 +2,19 @@
 import type { Decimal } from '../domain/decimal.js';
 
 export type Notification =
-  | { kind: 'fill'; symbol: string; side: string; qty: Decimal; price: Decimal; intentId: number | null }
+  | {
+      kind: 'fill';
+      symbol: string;
+      side: string;
+      qty: Decimal;
+      price: Decimal;
+      intentId: number | null;
+      /** The book it belongs to, what it did to that book, and a closing fill's result and fee. */
+      book?: string;
+      effect?: 'opened' | 'added' | 'reduced' | 'closed' | 'flipped';
+      realizedPnl?: Decimal | null;
+      fee?: Decimal;
+    }
   | { kind: 'risk-denial'; intentId: number; symbol: string; reasons: { check: string; reason: string }[] }
   | { kind: 'risk-breach'; message: string; action: string }
   | { kind: 'approval-request'; approvalId: number; intentId: number }

@@ -34,14 +34,21 @@ export class AccountState {
     private readonly startingCash: Decimal,
     readonly quoteCoin: string,
   ) {
-    for (const i of instruments) {
-      const key = symbolKey(i.category, i.symbol);
-      this.instruments.set(key, i);
-      this.ledger.register(i);
-    }
+    for (const i of instruments) this.addInstrument(i);
     this.cashF = startingCash.toNumber();
     this.peak = startingCash;
     this.peakF = this.cashF;
+  }
+
+  /** Live: an operator may trade a symbol no instance trades; its instrument joins the account. */
+  addInstrument(i: Instrument): void {
+    const key = symbolKey(i.category, i.symbol);
+    this.instruments.set(key, i);
+    this.ledger.register(i);
+  }
+
+  hasInstrument(category: Category, symbol: string): boolean {
+    return this.instruments.has(symbolKey(category, symbol));
   }
 
   instrument(category: Category, symbol: string): Instrument {

@@ -9,7 +9,7 @@ import { evaluateRisk } from '../risk/evaluate.js';
 import type { Denial, OrderProposal, SizingSpec, TradingState } from '../risk/types.js';
 import type { BookView, EntrySpec, ExitSpec, OpenOrderView, PriceSpec, TrailingSpec } from '../sdk/types.js';
 import { AccountState } from './account.js';
-import { MANUAL_BOOK, reducesAtVenue, symbolKey } from './books.js';
+import { EXTERNAL_BOOK, MANUAL_BOOK, reducesAtVenue, symbolKey } from './books.js';
 import { InstanceRuntime, type Action } from './instance.js';
 import {
   isFinalIntentStatus,
@@ -42,6 +42,8 @@ export interface IntentState {
   status: IntentStatus;
   reason: string;
   readonly createdAt: number;
+  /** Who asked for it ("telegram:42"): a requester never approves their own trade. Null for a strategy's. */
+  readonly by: string | null;
   /** Approved size and price (null before risk). */
   qty: Decimal | null;
   price: Decimal | null;
@@ -157,6 +159,16 @@ export class Kernel {
 
   summary(): KernelStats {
     return { ...this.stats, deniedByCheck: { ...this.deniedByCheck } };
+  }
+
+  /** An order still open at the venue, by its ref. */
+  order(ref: string): KernelOrder | undefined {
+    return this.orders.get(ref)?.order;
+  }
+
+  /** What the kernel knows of an open order: how much of it filled, and whether it asked for its cancel. */
+  orderState(ref: string): Readonly<OrderState> | undefined {
+    return this.orders.get(ref);
   }
 
   openOrders(): KernelOrder[] {
@@ -283,7 +295,16 @@ export class Kernel {
     switch (cmd.kind) {
       case 'trade':
         this.judge(
-          this.newIntent(MANUAL_BOOK, cmd.category, cmd.symbol, cmd.side, 'manual', `by ${cmd.by}`),
+          this.newIntent(
+            MANUAL_BOOK,
+            cmd.category,
+            cmd.symbol,
+            cmd.side,
+            'manual',
+            `by ${cmd.by}`,
+            undefined,
+            cmd.by,
+          ),
           {
             qty: cmd.qty,
           },
@@ -301,6 +322,19 @@ export class Kernel {
       case 'set-trading-state':
         this.tradingState = cmd.state;
         break;
+      case 'expire': {
+        const it = this.intents.get(cmd.intentRef);
+        if (it && it.status === 'awaiting-approval') this.end_(it, 'ApprovalExpired', `expired (${cmd.by})`);
+        break;
+      }
+      case 'cancel-order': {
+        const o = this.orders.get(cmd.ref);
+        if (o) this.cancel(o, `cancelled by ${cmd.by}`);
+        break;
+      }
+      case 'kill':
+        this.kill(cmd.by, cmd.reason);
+        break;
       case 'vote': {
         const it = this.intents.get(cmd.intentRef);
         if (it && it.status === 'awaiting-approval') {
@@ -313,6 +347,72 @@ export class Kernel {
       }
     }
     return this.end();
+  }
+
+  /**
+   * A fill the kernel holds no open order for: a trade made outside bosun (the external book, never a
+   * strategy's, so the books still sum to the venue's net), or a late fill of an order already ended.
+   */
+  onBookFill(book: string, category: Category, fill: Fill, now: number): Command[] {
+    this.begin(now);
+    if (this.seenFills.has(fill.tradeId)) return this.end();
+    this.seenFills.add(fill.tradeId);
+    this.stats.fills += 1;
+    this.account.settlePeak();
+    const r = this.account.ledger.applyFill(book, category, fill);
+    if (!r.ok) {
+      this.out.push({ kind: 'notice', notice: { kind: 'log', book, message: r.message } });
+      return this.end();
+    }
+    this.account.afterFill(category, fill.symbol, r.closed);
+    this.out.push({
+      kind: 'notice',
+      notice: {
+        kind: 'fill',
+        book,
+        symbol: fill.symbol,
+        side: fill.side,
+        qty: fill.qty,
+        price: fill.price,
+        effect: r.effect,
+        realizedPnl: r.closed?.pnl ?? null,
+        fee: fill.fee,
+      },
+    });
+    if (book !== EXTERNAL_BOOK) this.syncProtection(book, category, fill.symbol);
+    return this.end();
+  }
+
+  /** Every series the instances read, with the bars each needs to stand warm (live start-up). */
+  seriesRead(): { category: Category; symbol: string; interval: string; bars: number }[] {
+    const out = new Map<string, { category: Category; symbol: string; interval: string; bars: number }>();
+    for (const rt of this.instances) {
+      for (const s of rt.series) {
+        const symbol = s.symbol ?? rt.cfg.symbol;
+        const key = `${rt.cfg.category}:${symbol}@${s.interval}`;
+        const had = out.get(key);
+        if (!had || had.bars < rt.lookback)
+          out.set(key, { category: rt.cfg.category, symbol, interval: s.interval, bars: rt.lookback });
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** The kill switch: nothing new goes out, nothing waits for a vote, and every book is closed. */
+  private kill(by: string, reason: string): void {
+    this.tradingState = 'HALTED';
+    for (const it of [...this.active]) {
+      if (it.status === 'pending-risk' || it.status === 'awaiting-approval' || it.status === 'approved')
+        this.end_(it, 'Withdrawn', `withdrawn by /kill (${by}): ${reason}`);
+    }
+    for (const o of this.orders.values()) {
+      const p = o.order.purpose;
+      if (o.open && p !== 'stop' && p !== 'take-profit') this.cancel(o, `/kill by ${by}`);
+    }
+    const open = [...this.account.ledger.entries()].filter((b) => !b.position.size.isZero());
+    for (const { book, position: p } of open) {
+      this.exitBook(book, p.category, p.symbol, 1, `/kill by ${by}: ${reason}`, undefined, true);
+    }
   }
 
   // ── strategy actions ──────────────────────────────────────────────────────────────────────────────
@@ -410,6 +510,8 @@ export class Kernel {
     fraction: number,
     reason: string,
     spec?: ExitSpec,
+    /** The kill switch's flatten: judged as one reducing whole, though books on opposite sides net at the venue. */
+    kill = false,
   ): void {
     const size = this.account.ledger.position(book, category, symbol).size;
     if (size.isZero()) return;
@@ -426,7 +528,7 @@ export class Kernel {
     }
     const side = size.isPositive() ? 'Sell' : 'Buy';
     const it = this.newIntent(book, category, symbol, side, 'exit', reason, spec);
-    this.judge(it, { qty });
+    this.judge(it, { qty, ...(kill ? { kill } : {}) });
   }
 
   // ── intents: risk, approval, sending ────────────────────────────────────────────────────────────
@@ -439,6 +541,7 @@ export class Kernel {
     purpose: IntentPurpose,
     reason: string,
     spec?: EntrySpec | ExitSpec,
+    by: string | null = null,
   ): IntentState {
     const type = spec?.type ?? 'market';
     const entry = spec && (purpose === 'entry' || purpose === 'add') ? (spec as EntrySpec) : null;
@@ -452,6 +555,7 @@ export class Kernel {
       status: 'pending-risk',
       reason,
       createdAt: this.now,
+      by,
       qty: null,
       price: null,
       type,
@@ -478,7 +582,7 @@ export class Kernel {
 
   private judge(
     it: IntentState,
-    size: { qty?: Decimal; sizing?: SizingSpec; stopPrice?: Decimal },
+    size: { qty?: Decimal; sizing?: SizingSpec; stopPrice?: Decimal; kill?: boolean },
     delta?: Decimal,
   ): void {
     const inst = this.account.instrument(it.category, it.symbol);
@@ -499,8 +603,9 @@ export class Kernel {
       ...(size.sizing ? { sizing: size.sizing } : {}),
       ...(size.stopPrice ? { stopPrice: size.stopPrice } : {}),
       ...(limit ? { limitPrice: limit } : {}),
-      reduceOnly: isExit && size.qty !== undefined && reducesAtVenue(net, it.side, size.qty),
-      source: isExit ? 'close' : it.purpose === 'manual' ? 'manual' : 'strategy',
+      reduceOnly:
+        size.kill === true || (isExit && size.qty !== undefined && reducesAtVenue(net, it.side, size.qty)),
+      source: size.kill ? 'kill' : isExit ? 'close' : it.purpose === 'manual' ? 'manual' : 'strategy',
     };
     const deltas = delta ? new Map([[symbolKey(it.category, it.symbol), delta]]) : undefined;
     const decision = evaluateRisk({
@@ -779,7 +884,8 @@ export class Kernel {
     // A long's stop fires on a fall, its take-profit on a rise; a short's the other way round.
     const falls = (purpose === 'stop') === long;
     const order: KernelOrder = {
-      ref: `${book}-${purpose === 'stop' ? 's' : 't'}${this.newRef()}`.slice(0, 36),
+      // The intent-ref shape keeps it unique and within Bybit's 36 characters whatever the book is called.
+      ref: `${this.newRef()}-${purpose === 'stop' ? 's' : 't'}`,
       intentRef: '',
       book,
       category: inst.category,
@@ -909,7 +1015,14 @@ export class Kernel {
     it.reason = reason;
     this.out.push({
       kind: 'notice',
-      notice: { kind: 'intent-ended', book: it.book, intentRef: it.ref, status: it.status, reason },
+      notice: {
+        kind: 'intent-ended',
+        book: it.book,
+        symbol: it.symbol,
+        intentRef: it.ref,
+        status: it.status,
+        reason,
+      },
     });
   }
 

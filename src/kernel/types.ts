@@ -117,6 +117,7 @@ export type Notice =
   | {
       readonly kind: 'intent-ended';
       readonly book: string;
+      readonly symbol: string;
       readonly intentRef: string;
       readonly status: IntentStatus;
       readonly reason: string;
@@ -177,7 +178,13 @@ export type OperatorCommand =
       readonly by: string;
     }
   | { readonly kind: 'set-trading-state'; readonly state: TradingState; readonly by: string }
-  | { readonly kind: 'vote'; readonly intentRef: string; readonly approve: boolean; readonly by: string };
+  | { readonly kind: 'vote'; readonly intentRef: string; readonly approve: boolean; readonly by: string }
+  /** The approval's time ran out (or /kill withdrew it): the intent ends without an order. */
+  | { readonly kind: 'expire'; readonly intentRef: string; readonly by: string }
+  /** `/cancel <order>`: one resting order, by its ref (orderLinkId). */
+  | { readonly kind: 'cancel-order'; readonly ref: string; readonly by: string }
+  /** `/kill`: HALTED, waiting approvals withdrawn, resting orders cancelled, every book flattened. */
+  | { readonly kind: 'kill'; readonly by: string; readonly reason: string };
 
 export interface BarEvent {
   readonly series: SeriesKey;

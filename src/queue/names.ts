@@ -1,5 +1,7 @@
 // Queue names: one queue per kind of work so workers can be scaled per role (`--queues ticks,orders`).
 export const QUEUES = {
+  /** The account's desk: one decision at a time across every worker (BullMQ global concurrency 1). */
+  decisions: 'decisions',
   ticks: 'ticks',
   orders: 'orders',
   reconcile: 'reconcile',

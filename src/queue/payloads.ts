@@ -1,5 +1,6 @@
 // Job payload schemas: ids only, never secrets (BullMQ stores job data in clear text in Redis).
 import { z } from 'zod';
+import { deskEventSchema } from './desk-payload.js';
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number as a string');
 
@@ -57,7 +58,13 @@ export const backtestSweepPayload = z.strictObject({
 export const expireApprovalsPayload = z.strictObject({});
 export const snapshotEquityPayload = z.strictObject({});
 
+export const deskSweepPayload = z.strictObject({
+  reason: z.enum(['start', 'reconnect', 'schedule', 'manual']),
+});
+
 export const PAYLOADS = {
+  decide: deskEventSchema,
+  'desk-sweep': deskSweepPayload,
   tick: tickPayload,
   'submit-order': submitOrderPayload,
   'cancel-order': cancelOrderPayload,

@@ -20,7 +20,7 @@ export interface WorkerSet {
 }
 
 /** Queues whose jobs place orders: their latency is the venue's. */
-const ORDER_PATH_QUEUES: readonly QueueName[] = [QUEUES.ticks, QUEUES.orders];
+const ORDER_PATH_QUEUES: readonly QueueName[] = [QUEUES.decisions, QUEUES.ticks, QUEUES.orders];
 
 export function startWorkers(opts: {
   connection: ConnectionOptions;
