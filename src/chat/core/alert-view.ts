@@ -3,7 +3,7 @@
 import { intervalName, type ChatRun } from '../../backtest/chat-run.js';
 import { dec } from '../../domain/decimal.js';
 import { DENIAL_REPEAT_WINDOW_MS, type ParsedAlert } from './alerts.js';
-import { fmtDuration, fmtMoney, fmtPrice, fmtSigned, fmtTime } from './format.js';
+import { fmtCoin, fmtDuration, fmtMoney, fmtPrice, fmtSigned, fmtTime } from './format.js';
 import { fields, note, table, text, type Reply } from './reply.js';
 
 export function renderAlert(a: ParsedAlert): Reply {
@@ -17,7 +17,10 @@ export function renderAlert(a: ParsedAlert): Reply {
             ['Quantity', a.qty],
             ['Price', fmtPrice(dec(a.price))],
             ['Notional', fmtMoney(dec(a.qty).mul(dec(a.price)))],
-            ...(a.fee !== undefined ? ([['Fee', `${a.fee} ${a.feeCurrency}`]] as [string, string][]) : []),
+            // At the coin's precision: a 0.055% fee on 27.9 USDT is 0.02, not 0.0153450.
+            ...(a.fee !== undefined
+              ? ([['Fee', `${fmtCoin(dec(a.fee), a.feeCurrency)} ${a.feeCurrency}`]] as [string, string][])
+              : []),
             ...(a.strategy ? ([['Strategy', a.strategy]] as [string, string][]) : []),
           ]),
           ...(a.orderLinkId || a.intentId
