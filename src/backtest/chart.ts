@@ -10,6 +10,8 @@ import type { BacktestResult } from './run-backtest.js';
 
 export interface ChartMeta {
   readonly symbol?: string;
+  /** The equity line's legend (a portfolio's shared account: "Portfolio equity"). */
+  readonly equityName?: string;
   readonly interval?: string;
   /** A TTF to use instead of the bundled DejaVu Sans. */
   readonly fontFile?: string;
@@ -35,16 +37,37 @@ function fontPath(meta: ChartMeta): string {
   return found;
 }
 
+/** What the chart reads of a result: a compat run's BacktestResult, or a kernel run adapted to it. */
+export interface ChartSource {
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly series: Pick<BacktestResult['series'], 'time' | 'close' | 'length'>;
+  readonly options: { readonly cash: BacktestResult['options']['cash'] };
+  readonly equity: Float64Array;
+  readonly warmup: number;
+  readonly stats: Pick<
+    BacktestResult['stats'],
+    'returnPct' | 'buyHoldReturnPct' | 'sharpe' | 'maxDrawdownPct' | 'trades' | 'winRatePct'
+  >;
+  readonly trades: readonly {
+    readonly entryBar: number;
+    readonly exitBar: number;
+    readonly side: 'long' | 'short';
+  }[];
+}
+
 const pct = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(2)}%` : 'n/a');
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 
-function titles(r: BacktestResult, meta: ChartMeta): { text: string; subtext: string } {
+function titles(r: ChartSource, meta: ChartMeta): { text: string; subtext: string } {
   const s = r.series;
   const params = Object.values(r.params).join(',');
   const day = (t: number): string => iso(t).slice(0, 10);
-  const head = [`${r.strategy}(${params})`, meta.symbol, meta.interval ?? intervalLabel(s.time)].filter(
-    Boolean,
-  );
+  const head = [
+    params ? `${r.strategy}(${params})` : r.strategy,
+    meta.symbol,
+    meta.interval ?? intervalLabel(s.time),
+  ].filter(Boolean);
   const st = r.stats;
   return {
     text: `${head.join(' · ')} · ${day(s.time[0] as number)} → ${day(s.time[s.length - 1] as number)}`,
@@ -54,7 +77,7 @@ function titles(r: BacktestResult, meta: ChartMeta): { text: string; subtext: st
   };
 }
 
-function markers(r: BacktestResult): { long: Point[]; short: Point[]; exits: Point[] } {
+function markers(r: ChartSource): { long: Point[]; short: Point[]; exits: Point[] } {
   const out = { long: [] as Point[], short: [] as Point[], exits: [] as Point[] };
   if (r.trades.length > MAX_MARKED_TRADES) return out;
   const { time } = r.series;
@@ -66,7 +89,8 @@ function markers(r: BacktestResult): { long: Point[]; short: Point[]; exits: Poi
   return out;
 }
 
-export function chartOption(r: BacktestResult, meta: ChartMeta = {}): EChartsOption {
+export function chartOption(r: ChartSource, meta: ChartMeta = {}): EChartsOption {
+  const equityName = meta.equityName ?? 'Equity';
   const { time, close } = r.series;
   const cash = r.options.cash.toNumber();
   const eq = downsampleMinMax(time, r.equity);
@@ -106,7 +130,7 @@ export function chartOption(r: BacktestResult, meta: ChartMeta = {}): EChartsOpt
       right: 30,
       textStyle: { fontSize: 17, fontFamily: FONT },
       data: [
-        'Equity',
+        equityName,
         'Buy & hold',
         ...(m.long.length ? ['Long entry'] : []),
         ...(m.short.length ? ['Short entry'] : []),
@@ -145,7 +169,7 @@ export function chartOption(r: BacktestResult, meta: ChartMeta = {}): EChartsOpt
         itemStyle: { color: COLORS.hold },
       },
       {
-        name: 'Equity',
+        name: equityName,
         type: 'line',
         xAxisIndex: 0,
         yAxisIndex: 0,
@@ -185,7 +209,7 @@ export function expandFontShorthand(svg: string): string {
 }
 
 /** Render the equity chart of a result as a PNG. */
-export function renderEquityChart(r: BacktestResult, meta: ChartMeta = {}): Promise<Buffer> {
+export function renderEquityChart(r: ChartSource, meta: ChartMeta = {}): Promise<Buffer> {
   return renderChartPng(chartOption(r, meta), meta);
 }
 

@@ -111,6 +111,15 @@ export async function runBacktestCli(
     return 0;
   }
 
+  // The kernel with the bot's rules is the default; --compat (and, for now, --sweep) run the broker.
+  if (!req.compat && req.sweeps.length === 0) {
+    const { runKernelCli } = await import('./cli-kernel.js');
+    return runKernelCli(req, io, {
+      ...(deps.sources ? { sources: deps.sources } : {}),
+      ...(deps.cache ? { cache: deps.cache } : {}),
+    });
+  }
+
   try {
     await resolveStrategy(req.strategy);
   } catch (e) {

@@ -46,6 +46,8 @@ export interface KernelBacktestResult {
   readonly fills: readonly Fill[];
   readonly trips: readonly ClosedRoundTrip[];
   readonly notices: readonly Notice[];
+  /** When each notice happened (a fill's execution time, else the event's): trade lists are built from them. */
+  readonly noticeTimes: readonly number[];
   readonly stats: KernelStats;
   /** Equity at each close of the first series (float, for curves and ratios). */
   readonly equity: Float64Array;
@@ -262,14 +264,19 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
   const feeds = feedsFor(kernel, input);
   const events = timeline(feeds);
   const notices: Notice[] = [];
+  const noticeTimes: number[] = [];
   const current = new Map<string, number>();
   const idx = (c: Category, s: string) => current.get(symbolKey(c, s)) ?? -1;
 
-  const run = (cmds: readonly Command[], now: number, midBar = false) => {
+  const run = (cmds: readonly Command[], now: number, midBar = false, at = now) => {
     let queue: readonly Command[] = cmds;
     // Cancels answered at once by the venue come back to the kernel, which may answer again (a requote).
     for (let guard = 0; queue.length > 0 && guard < 64; guard++) {
-      for (const c of queue) if (c.kind === 'notice') notices.push(c.notice);
+      for (const c of queue) {
+        if (c.kind !== 'notice') continue;
+        notices.push(c.notice);
+        noticeTimes.push(at);
+      }
       const reports: OrderReport[] = [];
       for (const c of queue) {
         if (c.kind === 'place')
@@ -279,6 +286,7 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
       const next: Command[] = [];
       for (const r of reports) next.push(...kernel.onReport(r, now));
       queue = next;
+      at = now;
     }
   };
 
@@ -286,7 +294,8 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     for (let guard = 0; guard < 256; guard++) {
       const hit = venue.nextHit(series, b, i, opening);
       if (!hit) break;
-      run(kernel.onReport(hit, closedAt - 1), closedAt - 1, true);
+      const at = hit.kind === 'fill' ? hit.fill.ts : hit.kind === 'liquidated' ? hit.ts : closedAt - 1;
+      run(kernel.onReport(hit, closedAt - 1), closedAt - 1, true, at);
     }
   };
   const applyFunding = (feed: Feed, closedAt: number, mark: number) => {
@@ -335,6 +344,7 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     fills: venue.fills,
     trips: kernel.account.trips,
     notices,
+    noticeTimes,
     stats: kernel.summary(),
     equity,
     times: first.bars.time,

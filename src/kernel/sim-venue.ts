@@ -15,6 +15,10 @@ export interface VenueCosts {
   readonly makerFee: Decimal;
   /** Adverse price move on every taker fill, in basis points (market, stop, marketable limit). */
   readonly slippageBps: Decimal;
+  /** Fees of one category where they differ from the rates above (a portfolio of spot and linear). */
+  readonly byCategory?: Partial<
+    Readonly<Record<Instrument['category'], { readonly takerFee: Decimal; readonly makerFee: Decimal }>>
+  >;
 }
 
 export interface VenueMargin {
@@ -239,7 +243,8 @@ export class SimVenue {
 
   private fill(o: KernelOrder, qty: Decimal, price: Decimal, maker: boolean, ts: number): Fill {
     const inst = this.instruments.get(symbolKey(o.category, o.symbol)) as Instrument;
-    const rate = maker ? this.costs.makerFee : this.costs.takerFee;
+    const fees = this.costs.byCategory?.[o.category] ?? this.costs;
+    const rate = maker ? fees.makerFee : fees.takerFee;
     const spotBuy = o.category === 'spot' && o.side === 'Buy';
     const fee = spotBuy ? qty.mul(rate) : qty.mul(price).mul(rate);
     const key = symbolKey(o.category, o.symbol);
