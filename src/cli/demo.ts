@@ -102,13 +102,15 @@ export async function runDemo(args: string[], io: CliIo, env: Env): Promise<numb
   );
   const dataDir = join(env.dataDir, 'demo');
   rmSync(dataDir, { recursive: true, force: true });
+  // BYBIT_ENV=paper: the same session on Bybit's live public data (BYBIT_REST_URL / BYBIT_WS_URL name it).
+  const paper = env.bybitEnv === 'paper';
   const demoEnv: Env = {
     ...env,
     databaseUrl: undefined,
     dataDir,
-    bybitEnv: 'sim',
-    bybitRestUrl: undefined,
-    bybitWsUrl: undefined,
+    bybitEnv: paper ? 'paper' : 'sim',
+    bybitRestUrl: paper ? env.bybitRestUrl : undefined,
+    bybitWsUrl: paper ? env.bybitWsUrl : undefined,
     bybitApiKey: undefined,
     bybitApiSecret: undefined,
   };
@@ -134,8 +136,11 @@ export async function runDemo(args: string[], io: CliIo, env: Env): Promise<numb
       output: io.stdout,
       core: chat.gateway.core,
       fileDir: join(dataDir, 'exports'),
-      banner:
-        'bosun demo: paper trading on the built-in simulator (BTCUSDT replay, ETHUSDT random walk).\nType /help for commands, /status to start, /quit to leave.',
+      banner: `${
+        paper
+          ? 'bosun demo: paper trading on Bybit live public data (BTCUSDT, ETHUSDT; no API key).'
+          : 'bosun demo: paper trading on the built-in simulator (BTCUSDT replay, ETHUSDT random walk).'
+      }\nType /help for commands, /status to start, /quit to leave.`,
     });
   } finally {
     await rt.shutdown.run('demo finished');

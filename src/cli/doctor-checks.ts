@@ -6,13 +6,38 @@ import { secrets } from '../db/schema/index.js';
 import type { Env } from '../platform/env.js';
 import { loadMasterKey } from '../platform/master-key.js';
 import type { Check, CheckResult } from './doctor.js';
-import { openExchange } from './exchange-factory.js';
+import { DEFAULT_SIM_URL, openExchange, paperVenue } from './exchange-factory.js';
 import { embeddedDir } from './migrate.js';
 
 const SKEW_WARN_MS = 1000;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Which mode the bot trades in, as the first line: sim / paper / testnet / demo / mainnet. */
+export function modeCheck(env: Env): Check {
+  return async () => {
+    const detail = ((): string => {
+      switch (env.bybitEnv) {
+        case 'sim':
+          return env.bybitRestUrl
+            ? `sim: the simulator at ${env.bybitRestUrl} (\`bosun sim\`), simulated prices and balances`
+            : `sim: the built-in simulator in this process, simulated prices and balances (\`bosun sim\` serves one at ${DEFAULT_SIM_URL})`;
+        case 'paper': {
+          const v = paperVenue(env);
+          return `paper: simulated orders and balances (kept in the database) on Bybit's live public market data from ${v.restUrl} and ${v.wsUrl}; no API key is used`;
+        }
+        case 'testnet':
+          return 'testnet: Bybit testnet, test coins, testnet prices; needs a testnet API key';
+        case 'demo':
+          return 'demo: Bybit demo trading, mainnet prices with demo funds; needs a demo-trading API key';
+        case 'mainnet':
+          return 'mainnet: Bybit with REAL MONEY (BOSUN_ALLOW_MAINNET=yes)';
+      }
+    })();
+    return { name: 'mode', ok: true, detail };
+  };
 }
 
 export function exchangeCheck(env: Env): Check {
@@ -26,10 +51,18 @@ export function exchangeCheck(env: Env): Check {
         name,
         ok: false,
         detail: message(e),
-        hint: 'set BYBIT_API_KEY/BYBIT_API_SECRET or run `bosun keys set bybit`',
+        hint:
+          env.bybitEnv === 'paper'
+            ? 'paper needs no key: check the network and BYBIT_REST_URL / BYBIT_WS_URL (the public hosts), and run `bosun migrate`'
+            : 'set BYBIT_API_KEY/BYBIT_API_SECRET or run `bosun keys set bybit`',
       };
     }
-    const where = h.sim ? 'built-in simulator' : `Bybit ${env.bybitEnv}`;
+    const where =
+      env.bybitEnv === 'paper'
+        ? 'paper exchange (the live public feed answered)'
+        : h.sim
+          ? 'built-in simulator'
+          : `Bybit ${env.bybitEnv}`;
     try {
       const t0 = Date.now();
       const server = await h.exchange.serverTime();
@@ -47,7 +80,10 @@ export function exchangeCheck(env: Env): Check {
         return {
           name,
           ok: true,
-          detail: `${where}: clock skew ${Math.round(skew)} ms, key valid, ${b.accountType} account, equity ${b.totalEquity.toFixed(2)}`,
+          detail:
+            env.bybitEnv === 'paper'
+              ? `${where}: ${b.accountType} paper account, equity ${b.totalEquity.toFixed(2)}`
+              : `${where}: clock skew ${Math.round(skew)} ms, key valid, ${b.accountType} account, equity ${b.totalEquity.toFixed(2)}`,
         };
       } catch (e) {
         return {

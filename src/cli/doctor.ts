@@ -110,9 +110,9 @@ export async function runChecks(checks: Check[], io: CliIo): Promise<number> {
 }
 
 export async function runDoctor(env: Env, io: CliIo): Promise<number> {
-  const { chatConfiguredCheck, exchangeCheck, masterKeyCheck, slackCheck, telegramCheck } =
+  const { chatConfiguredCheck, exchangeCheck, masterKeyCheck, modeCheck, slackCheck, telegramCheck } =
     await import('./doctor-checks.js');
-  const checks: Check[] = [...coreChecks(env), exchangeCheck(env), masterKeyCheck(env)];
+  const checks: Check[] = [modeCheck(env), ...coreChecks(env), exchangeCheck(env), masterKeyCheck(env)];
   for (const c of [telegramCheck(env), slackCheck(env), chatConfiguredCheck(env)]) if (c) checks.push(c);
   return runChecks(checks, io);
 }

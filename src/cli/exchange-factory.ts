@@ -1,11 +1,14 @@
 // Builds the exchange for the configured environment: the in-process simulator for BYBIT_ENV=sim (unless
-// BYBIT_REST_URL points at a running `bosun sim`), else Bybit with credentials from the environment or
-// the encrypted store. Part of the composition root: the only place that picks a concrete exchange.
-import { openDb } from '../db/client.js';
+// BYBIT_REST_URL points at a running `bosun sim`), the simulator on Bybit's live public data for paper (no
+// key; BYBIT_REST_URL / BYBIT_WS_URL name the public hosts), else Bybit with credentials from the
+// environment or the encrypted store. Part of the composition root: the only place that picks an exchange.
+import { type Db, openDb } from '../db/client.js';
+import { loadPaperAccount, savePaperAccount } from '../db/repos/paper-accounts.js';
 import { createBybitExchange, type BybitExchange } from '../exchange/bybit/index.js';
 import { AuthError } from '../exchange/bybit/errors.js';
+import { PAPER_REST_URL, PAPER_WS_URL, startPaper, type AccountStore } from '../exchange/paper/index.js';
 import { startSim, type SimHandle, type SimOptions } from '../exchange/sim/index.js';
-import type { Env } from '../platform/env.js';
+import type { BybitEnv, Env } from '../platform/env.js';
 import { ConfigError } from '../platform/errors.js';
 import { loadMasterKey } from '../platform/master-key.js';
 import { loadSecret } from '../platform/secrets.js';
@@ -22,7 +25,9 @@ export interface ExchangeHandle {
   close(): Promise<void>;
 }
 
-async function storedCredentials(env: Env): Promise<{ key: string; secret: string } | null> {
+async function storedCredentials(
+  env: Env & { bybitEnv: BybitEnv },
+): Promise<{ key: string; secret: string } | null> {
   if (!env.masterKey && !env.masterKeyFile) return null;
   const mk = loadMasterKey(env);
   if (!mk) return null;
@@ -35,9 +40,11 @@ async function storedCredentials(env: Env): Promise<{ key: string; secret: strin
 }
 
 export async function credentialsFor(env: Env): Promise<{ key: string; secret: string }> {
+  // Paper never signs anything for Bybit: its orders go to the in-process simulator, which has its own key.
+  if (env.bybitEnv === 'paper') return { key: SIM_KEY, secret: SIM_SECRET };
   if (env.bybitApiKey && env.bybitApiSecret) return { key: env.bybitApiKey, secret: env.bybitApiSecret };
   // The sim follows testnet's path: a key stored with `bosun keys set bybit --env sim` comes first.
-  const stored = await storedCredentials(env);
+  const stored = await storedCredentials({ ...env, bybitEnv: env.bybitEnv });
   if (stored) return stored;
   if (env.bybitEnv === 'sim') return { key: SIM_KEY, secret: SIM_SECRET };
   throw new ConfigError(
@@ -45,11 +52,78 @@ export async function credentialsFor(env: Env): Promise<{ key: string; secret: s
   );
 }
 
+/** The public hosts paper trading reads (BYBIT_REST_URL / BYBIT_WS_URL override them). */
+export function paperVenue(env: Env): { restUrl: string; wsUrl: string } {
+  return { restUrl: env.bybitRestUrl ?? PAPER_REST_URL, wsUrl: env.bybitWsUrl ?? PAPER_WS_URL };
+}
+
+/** Paper balances in the bot's database (or a handle of its own when none is given, e.g. `bosun doctor`). */
+async function paperStore(
+  env: Env,
+  db: Db | undefined,
+): Promise<{ store: AccountStore; close(): Promise<void> }> {
+  const own = db ? null : await openDb({ url: env.databaseUrl, dataDir: embeddedDir(env), max: 2 });
+  const d = db ?? (own as { db: Db }).db;
+  return {
+    store: { load: (key) => loadPaperAccount(d, key), save: (key, a) => savePaperAccount(d, key, a) },
+    close: async () => await own?.close(),
+  };
+}
+
+async function openPaper(
+  env: Env,
+  opts: { logger?: Logger; db?: Db; balance?: string },
+): Promise<ExchangeHandle> {
+  const venue = paperVenue(env);
+  const { store, close: closeStore } = await paperStore(env, opts.db);
+  const log = opts.logger;
+  let sim: SimHandle;
+  try {
+    sim = await startPaper({
+      ...venue,
+      key: SIM_KEY,
+      secret: SIM_SECRET,
+      store,
+      ...(opts.balance ? { balance: opts.balance } : {}),
+      ...(log ? { log: (line: string) => log.info(line) } : {}),
+    });
+  } catch (e) {
+    await closeStore();
+    throw new ConfigError(e instanceof Error ? e.message : String(e));
+  }
+  const exchange = createBybitExchange({
+    env: 'paper',
+    key: SIM_KEY,
+    secret: SIM_SECRET,
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    ...(log ? { logger: log } : {}),
+  });
+  return {
+    exchange,
+    sim,
+    close: async () => {
+      await exchange.close();
+      await sim.close();
+      await closeStore();
+    },
+  };
+}
+
 export async function openExchange(
   env: Env,
-  /** checkKey: ask the venue whether it takes the key before anything subscribes (`bosun start`). */
-  opts: { sim?: SimOptions; logger?: Logger; checkKey?: boolean } = {},
+  /**
+   * checkKey: ask the venue whether it takes the key before anything subscribes (`bosun start`). db: the
+   * bot's database, where paper trading keeps its balances.
+   */
+  opts: { sim?: SimOptions; logger?: Logger; checkKey?: boolean; db?: Db } = {},
 ): Promise<ExchangeHandle> {
+  if (env.bybitEnv === 'paper')
+    return openPaper(env, {
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.db ? { db: opts.db } : {}),
+      ...(opts.sim?.balance ? { balance: opts.sim.balance } : {}),
+    });
   const creds = await credentialsFor(env);
   let sim: SimHandle | null = null;
   let restUrl = env.bybitRestUrl;

@@ -106,7 +106,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   let exchange: ExchangeHandle;
   try {
-    exchange = await openExchange(o.env, { ...(o.sim ? { sim: o.sim } : {}), logger: log, checkKey: true });
+    exchange = await openExchange(o.env, {
+      ...(o.sim ? { sim: o.sim } : {}),
+      logger: log,
+      checkKey: true,
+      db: db.db,
+    });
   } catch (e) {
     await shutdown.run('start-up failed');
     throw e;

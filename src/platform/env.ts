@@ -1,8 +1,17 @@
 // The environment as CONTRACT.md names it, validated once: a bad value names the variable and what is accepted.
 import { ConfigError } from './errors.js';
 
+/** Environments a Bybit key belongs to (`bosun keys set bybit --env`). */
 export const BYBIT_ENVS = ['sim', 'testnet', 'demo', 'mainnet'] as const;
 export type BybitEnv = (typeof BYBIT_ENVS)[number];
+/** BYBIT_ENV: a key's environment, or `paper`: the simulator's matching on Bybit's live public data, no key. */
+export const BYBIT_MODES = ['sim', 'paper', 'testnet', 'demo', 'mainnet'] as const;
+export type BybitMode = (typeof BYBIT_MODES)[number];
+
+/** Whether trades are simulated (the simulator, or paper on live data): chat and the dashboard say `paper`. */
+export function isPaperMode(mode: BybitMode): boolean {
+  return mode === 'sim' || mode === 'paper';
+}
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Env {
@@ -10,7 +19,7 @@ export interface Env {
   dataDir: string;
   redisUrl: string;
   configPath: string | undefined;
-  bybitEnv: BybitEnv;
+  bybitEnv: BybitMode;
   allowMainnet: boolean;
   bybitApiKey: string | undefined;
   bybitApiSecret: string | undefined;
@@ -103,7 +112,7 @@ function admins(src: Source): Env['admins'] {
 
 /** Parse and validate the environment. Throws ConfigError with one line naming the variable. */
 export function loadEnv(src: Source = process.env): Env {
-  const bybitEnv = oneOf(src, 'BYBIT_ENV', BYBIT_ENVS, 'sim');
+  const bybitEnv = oneOf(src, 'BYBIT_ENV', BYBIT_MODES, 'sim');
   const allow = opt(src, 'BOSUN_ALLOW_MAINNET');
   if (allow !== undefined && allow !== 'yes') bad('BOSUN_ALLOW_MAINNET', allow, '"yes" (or unset)');
   if (bybitEnv === 'mainnet' && allow !== 'yes') {

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pruneWebAuth } from '../db/repos/web-sessions.js';
 import type { BosunConfig } from '../platform/config.js';
-import type { Env } from '../platform/env.js';
+import { isPaperMode, type Env } from '../platform/env.js';
 import { logger } from '../platform/logger.js';
 import { createRedis } from '../queue/connection.js';
 import { bybitCandleSource } from '../cli/bybit-candles.js';
@@ -41,7 +41,7 @@ export async function startWeb(
     config,
     settings,
     info: {
-      mode: env.bybitEnv === 'sim' ? 'paper' : 'live',
+      mode: isPaperMode(env.bybitEnv) ? 'paper' : 'live',
       exchangeEnv: env.bybitEnv,
       version: VERSION,
       startedAt: rt.deps.clock.now(),

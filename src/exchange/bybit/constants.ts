@@ -2,7 +2,8 @@
 // Limits: https://bybit-exchange.github.io/docs/v5/rate-limit — per UID per second, per IP 600 per 5 s.
 import type { Category } from '../../domain/instrument.js';
 
-export const BYBIT_ENVS = ['sim', 'testnet', 'demo', 'mainnet'] as const;
+// `paper` reads mainnet's public hosts unless URLs are given (its orders go to the in-process simulator).
+export const BYBIT_ENVS = ['sim', 'paper', 'testnet', 'demo', 'mainnet'] as const;
 export type BybitEnv = (typeof BYBIT_ENVS)[number];
 
 /** WS key (bybit-api) → path under the WS base URL, as the real hosts and the simulator lay them out. */

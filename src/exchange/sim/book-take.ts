@@ -38,6 +38,15 @@ export interface Level {
 
 /** The opposite side's levels a `side` taker may take, best first, not past `limit`. */
 export function* takerLevels(e: Engine, inst: SimInstrument, side: Side, limit: Decimal): Generator<Level> {
+  const live = e.deps.liveBooks;
+  if (live?.top(inst.category, inst.symbol)) {
+    // Paper trading: the venue's levels as last published (what we take is not removed from them).
+    for (const l of live.levels(inst.category, inst.symbol, side === 'Buy' ? 'asks' : 'bids')) {
+      if (side === 'Buy' ? l.price.gt(limit) : l.price.lt(limit)) return;
+      yield l;
+    }
+    return;
+  }
   const { bid, ask } = e.bidAsk(inst);
   const t = inst.tickSize;
   const scale = depthScaleOf(e);

@@ -14,6 +14,7 @@ import {
 import type { SimBehaviour } from './behaviour.js';
 import { INSTRUMENTS, type SimInstrument } from './instruments.js';
 import { isOpen, renderOrder, type SimExecution, type SimOrder } from './orders.js';
+import type { LiveBooks } from './live-book.js';
 import { RestingBook } from './resting-book.js';
 import { applyFunding, fillResting } from './fills.js';
 import { checkTpsl, liquidate, triggerOrder } from './matching.js';
@@ -29,6 +30,8 @@ export interface EngineDeps {
   fundingRate: Decimal;
   spotDuplicateCode: number;
   behaviour: SimBehaviour;
+  /** Paper trading: the venue's books; the synthetic book around the last price otherwise. */
+  liveBooks?: LiveBooks;
 }
 
 /** What one account's private stream should hear after a request or a price step. */
@@ -124,6 +127,8 @@ export class Engine {
 
   /** Best bid and ask around the last price: half the spread each side, rounded away to the tick. */
   bidAsk(inst: SimInstrument): { bid: Decimal; ask: Decimal } {
+    const live = this.deps.liveBooks?.top(inst.category, inst.symbol);
+    if (live) return { bid: live.bid.price, ask: live.ask.price };
     const last = this.deps.last(inst.symbol);
     const half = last.mul(HALF_BPS).mul(this.deps.spreadBps);
     const t = inst.tickSize;

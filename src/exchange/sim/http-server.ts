@@ -158,7 +158,9 @@ function dispatch(
   const route = ROUTES[path];
   if (!route) return sendStatus(res, 404, 'Not Found');
   if (req.method !== route.method) return sendStatus(res, 405, 'Method Not Allowed');
-  if (!route.auth) return run(d, res, () => route.run(d, Params.fromQuery(rawQuery)));
+  // Market data carries the time of the data it shows (market time when a replay runs ahead of the clock).
+  const stamp = path === '/v5/market/time' ? d.serverNow : d.dataNow;
+  if (!route.auth) return run(d, res, () => route.run(d, Params.fromQuery(rawQuery)), stamp);
 
   const now = d.serverNow();
   const auth = verifyRestAuth(
@@ -230,15 +232,15 @@ function runQuietly(d: HttpDeps, fn: () => unknown): void {
   }
 }
 
-function run(d: HttpDeps, res: ServerResponse, fn: () => unknown): void {
+function run(d: HttpDeps, res: ServerResponse, fn: () => unknown, stamp = d.serverNow): void {
   let result: unknown;
   try {
     result = fn();
   } catch (err) {
     d.engine.flush();
-    if (err instanceof SimError) return send(res, d.serverNow(), err.code, err.message, {});
+    if (err instanceof SimError) return send(res, stamp(), err.code, err.message, {});
     throw err;
   }
   d.engine.flush();
-  send(res, d.serverNow(), RET.ok, 'OK', result);
+  send(res, stamp(), RET.ok, 'OK', result);
 }

@@ -67,9 +67,10 @@ export function ticker(
   const last = m.last(inst.symbol);
   const { bid, ask } = e.bidAsk(inst);
   const s = dayStats(m, inst.symbol);
+  const live = e.deps.liveBooks?.top(inst.category, inst.symbol);
   const scale = depthScaleOf(e);
-  const sizeBid = levelSize(inst, bid, scale).toFixed();
-  const sizeAsk = levelSize(inst, ask, scale).toFixed();
+  const sizeBid = live ? live.bid.wireSize : levelSize(inst, bid, scale).toFixed();
+  const sizeAsk = live ? live.ask.wireSize : levelSize(inst, ask, scale).toFixed();
   const common = {
     symbol: inst.symbol,
     lastPrice: last.toFixed(),
@@ -79,9 +80,9 @@ export function ticker(
     lowPrice24h: s.low.toFixed(),
     turnover24h: s.turnover.toDecimalPlaces(4).toFixed(),
     volume24h: s.volume.toFixed(),
-    bid1Price: bid.toFixed(),
+    bid1Price: live ? live.bid.wirePrice : bid.toFixed(),
     bid1Size: sizeBid,
-    ask1Price: ask.toFixed(),
+    ask1Price: live ? live.ask.wirePrice : ask.toFixed(),
     ask1Size: sizeAsk,
   };
   if (inst.category === 'spot') return { ...common, usdIndexPrice: last.toFixed() };
@@ -124,6 +125,15 @@ export function levelSize(inst: SimInstrument, price: Decimal, scale: Decimal): 
 }
 
 export function bookLevels(e: Engine, inst: SimInstrument, depth: number): { b: Level[]; a: Level[] } {
+  const live = e.deps.liveBooks;
+  if (live?.top(inst.category, inst.symbol)) {
+    const rows = (which: 'bids' | 'asks'): Level[] =>
+      live
+        .levels(inst.category, inst.symbol, which)
+        .slice(0, depth)
+        .map((l) => [l.wirePrice, l.wireSize]);
+    return { b: rows('bids'), a: rows('asks') };
+  }
   const { bid, ask } = e.bidAsk(inst);
   const t = inst.tickSize;
   const scale = depthScaleOf(e);

@@ -13,6 +13,11 @@ export interface MarketRouteDeps {
   engine: Engine;
   market: Market;
   serverNow: () => number;
+  /**
+   * Time stamped on market data: the later of the server clock and the market's, so a replay run ahead of
+   * the clock (faster than real time) carries its own times, as the venue's data would.
+   */
+  dataNow: () => number;
   fundingRate: Decimal;
   launchTime: number;
 }
@@ -73,7 +78,7 @@ export function orderbook(d: MarketRouteDeps, p: Params) {
   const inst = instrument(cat, p.opt('symbol'));
   const limit = cat === 'spot' ? p.int('limit', 1, 1, 200) : p.int('limit', 25, 1, 500);
   const { b, a } = bookLevels(d.engine, inst, limit);
-  const now = d.serverNow();
+  const now = d.dataNow();
   return { s: inst.symbol, b, a, ts: now, u: Math.floor(now / 100), seq: Math.floor(now / 10), cts: now };
 }
 

@@ -1,5 +1,6 @@
-// The simulator's price path: per symbol a seeded random walk, a replayed candle file, or prices a test pushes.
-// Market time runs at `speed` market seconds per real second (0 = only `advance()` moves it).
+// The simulator's price path: per symbol a seeded random walk, a replayed candle file, prices a test pushes, or
+// (paper trading) the venue's public trades. Market time runs at `speed` market seconds per real second (0 = only
+// `advance()` moves it); a fed market follows the clock and the trades' own times.
 import { randomUUID } from 'node:crypto';
 import { Decimal, dec, ZERO } from '../../domain/decimal.js';
 import { type Candle, type CandleFile } from './candles.js';
@@ -43,11 +44,13 @@ export interface MarketOptions {
   speed: number;
   seed: number;
   data?: { symbol: string; file: CandleFile; historyBars: number };
+  /** Paper trading: every symbol's path is the venue's trades (feedTrade), time follows `clock`. */
+  feed?: { clock: () => number };
   tickMs?: number;
   log: (line: string) => void;
 }
 
-type Mode = 'walk' | 'replay' | 'manual';
+type Mode = 'walk' | 'replay' | 'manual' | 'feed';
 
 /** One public trade of the tape (/v5/market/recent-trade, publicTrade.{symbol}). */
 export interface PublicTrade {
@@ -121,6 +124,13 @@ export class Market implements SimMarket {
 
   /** Start the real-time clock (speed > 0). */
   start(): void {
+    const feed = this.opts.feed;
+    if (feed && !this.timer) {
+      // Bars roll on the clock even when no trade prints; trades stamped later than the clock move it on.
+      this.timer = setInterval(() => this.advance(feed.clock() - this.t), this.opts.tickMs ?? 100);
+      this.timer.unref();
+      return;
+    }
     if (this.opts.speed <= 0 || this.timer) return;
     let lastReal = performance.now();
     this.timer = setInterval(() => {
@@ -179,13 +189,42 @@ export class Market implements SimMarket {
     this.hooks.onStep(prev, this.t);
   }
 
-  advance(ms: number): void {
+  /**
+   * Paper trading: the venue's bars before the feed started (oldest first; the newest may still be forming)
+   * and where the price stands.
+   */
+  seedHistory(symbol: string, bars: readonly Candle[]): void {
+    const s = this.state(symbol);
+    const newest = bars[bars.length - 1];
+    if (!newest) return;
+    for (const c of bars.slice(0, -1)) s.series.appendClosed(c);
+    s.series.trade(newest.start, newest.open, newest.volume, newest.start);
+    for (const p of [newest.high, newest.low, newest.close])
+      s.series.trade(newest.start, p, ZERO, newest.start);
+    s.last = newest.close;
+    s.mode = 'feed';
+  }
+
+  /** Paper trading: one of the venue's trades; a trade stamped before the market's time prints at it. */
+  feedTrade(symbol: string, price: Decimal, size: Decimal, t: number): void {
+    const s = this.state(symbol);
+    if (t > this.t) this.advance(t - this.t, false);
+    s.mode = 'feed';
+    this.point(s, price, this.t, size);
+  }
+
+  /** After a batch of fed trades: funding marks and publishing, as after a timer step. */
+  fedStep(prev: number): void {
+    this.hooks.onStep(prev, this.t);
+  }
+
+  advance(ms: number, step = true): void {
     if (!(ms > 0)) return;
     const prev = this.t;
     const to = this.t + ms;
     for (const s of this.states.values()) this.run(s, to);
     this.t = to;
-    this.hooks.onStep(prev, to);
+    if (step) this.hooks.onStep(prev, to);
   }
 
   private state(symbol: string): SymbolState {
@@ -198,6 +237,13 @@ export class Market implements SimMarket {
   }
 
   private initSymbol(symbol: string): SymbolState {
+    if (this.opts.feed) {
+      const rng = makeRng(hashSeed(this.opts.seed, symbol));
+      const series = new CandleSeries(60_000);
+      const last = startPriceOf(symbol);
+      const tick = pathTickOf(symbol);
+      return { symbol, tick, series, last, mode: 'feed', rng, walkNextAt: this.t, replay: null, ...noTape() };
+    }
     const data = this.opts.data?.symbol === symbol ? this.opts.data : undefined;
     const rng = makeRng(hashSeed(this.opts.seed, symbol));
     const tick = pathTickOf(symbol);
@@ -226,7 +272,7 @@ export class Market implements SimMarket {
   private run(s: SymbolState, to: number): void {
     if (s.mode === 'replay') this.runReplay(s, to);
     if (s.mode === 'walk') this.runWalk(s, to);
-    if (s.mode === 'manual') this.runFlat(s, to);
+    if (s.mode === 'manual' || s.mode === 'feed') this.runFlat(s, to);
   }
 
   private runReplay(s: SymbolState, to: number): void {

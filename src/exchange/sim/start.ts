@@ -5,6 +5,9 @@ import { type Decimal, dec } from '../../domain/decimal.js';
 import { type BehaviourPatch, SimBehaviour } from './behaviour.js';
 import { loadCandleFile } from './candles.js';
 import { Engine } from './engine.js';
+import type { FeedSink, MarketFeed } from './feed.js';
+import { LiveBooks } from './live-book.js';
+import { SnapshotSaver, restoreAccount, type AccountStore } from './snapshot.js';
 import { RET } from './errors.js';
 import { SimFaults } from './faults.js';
 import { createHttpFront } from './http-server.js';
@@ -49,6 +52,10 @@ export interface SimOptions {
   spotDuplicateCode?: 170141 | 12141;
   /** Behaviour switches (behaviour.ts); unset keys take Bybit's real behaviour. */
   behaviour?: BehaviourPatch;
+  /** Paper trading: the venue's public data drives prices and books (data, speed and seed are ignored). */
+  feed?: MarketFeed;
+  /** Keeps the accounts' balances and positions between runs (loaded at start, saved as they change). */
+  store?: AccountStore;
 }
 
 export interface SimHandle {
@@ -62,6 +69,8 @@ export interface SimHandle {
   readonly behaviour: SimBehaviour;
   readonly market: SimMarket;
   readonly state: SimStateView;
+  /** Paper trading's feed (null for the simulator's own market). */
+  readonly feed: MarketFeed | null;
   close(): Promise<void>;
 }
 
@@ -94,19 +103,23 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const fundingRate = dec(opts.fundingRate ?? '0.0001');
   const behaviour = new SimBehaviour(opts.behaviour);
   const historyBars = opts.historyBars ?? 200;
-  const loaded = opts.data ? loadCandleFile(opts.data) : undefined;
+  const feed = opts.feed ?? null;
+  const loaded = opts.data && !feed ? loadCandleFile(opts.data) : undefined;
   // Bybit's bars are recent; a file from 2022 is moved so the replay starts at the server's current time.
   const file =
     loaded && behaviour.settings.replayTimes === 'now' ? shiftReplay(loaded, historyBars, clock()) : loaded;
-  const speed = opts.speed ?? 1;
+  const speed = feed ? 1 : (opts.speed ?? 1);
   const market = new Market({
     symbols: SYMBOLS,
     startTime: clock(),
     speed,
     seed: opts.seed ?? 42,
     data: file ? { symbol: opts.dataSymbol ?? 'BTCUSDT', file, historyBars } : undefined,
+    ...(feed ? { feed: { clock } } : {}),
     log,
   });
+  const liveBooks = feed ? new LiveBooks() : undefined;
+  const dataNow = (): number => Math.max(serverNow(), market.time());
   const engine = new Engine({
     now: serverNow,
     last: (s) => market.last(s),
@@ -115,9 +128,15 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     fundingRate,
     spotDuplicateCode: opts.spotDuplicateCode ?? RET.spotDuplicateLinkId,
     behaviour,
+    ...(liveBooks ? { liveBooks } : {}),
   });
-  for (const a of accounts) engine.addAccount(a.key, balances);
-  const deps = { engine, market, faults, serverNow, secretOf, fundingRate, log };
+  for (const a of accounts) {
+    const account = engine.addAccount(a.key, balances);
+    const stored = await opts.store?.load(a.key);
+    if (stored) restoreAccount(account, stored, serverNow());
+  }
+  const saver = opts.store ? new SnapshotSaver(engine, opts.store, log) : null;
+  const deps = { engine, market, faults, serverNow, dataNow, secretOf, fundingRate, log };
   const ws = new SimWs(deps);
   const outbox = new PrivateOutbox((batch) => ws.publishPrivate(batch));
   const front = createHttpFront({
@@ -127,7 +146,10 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     limiter: new RateLimiter(opts.rateLimits !== false),
     launchTime: clock(),
   });
-  engine.sink = (batch) => outbox.push(batch);
+  engine.sink = (batch) => {
+    outbox.push(batch);
+    if (saver && (batch.wallet || batch.positions.length > 0)) saver.schedule(batch.account);
+  };
   market.attach({
     onPoint: (symbol, price) => engine.onPoint(symbol, price),
     onStep: (prev, t) => {
@@ -148,18 +170,30 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  if (feed) {
+    try {
+      await feed.start(feedSink(market, liveBooks as LiveBooks));
+    } catch (e) {
+      await feed.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw e;
+    }
+  }
   market.start();
   const urlHost = host.includes(':') ? `[${host}]` : host;
   log(
-    `sim: listening on http://${urlHost}:${port} (speed ${speed}, ${file ? `replaying ${opts.data}` : 'random walk'})`,
+    `sim: listening on http://${urlHost}:${port} (${feed ? feed.describe() : `speed ${speed}, ${file ? `replaying ${opts.data}` : 'random walk'}`})`,
   );
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       market.stop();
+      await feed?.close();
       faults.dispose();
       outbox.flushNow();
+      await saver?.flush();
       for (const res of front.hanging) res.destroy();
       await ws.close();
       server.closeAllConnections();
@@ -176,6 +210,24 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     behaviour,
     market,
     state: stateView(engine, accounts[0]?.key ?? 'sim-key'),
+    feed,
     close,
+  };
+}
+
+/** The feed's frames into the market (trades → the price path) and the live books. */
+function feedSink(market: Market, books: LiveBooks): FeedSink {
+  return {
+    history: (symbol, bars) => market.seedHistory(symbol, bars),
+    trades: (symbol, trades) => {
+      const prev = market.time();
+      for (const t of trades) market.feedTrade(symbol, t.price, t.size, t.time);
+      market.fedStep(prev);
+    },
+    book: (category, symbol, kind, b, a, at) => {
+      books.apply(category, symbol, kind, b, a, at);
+      market.fedStep(market.time());
+    },
+    lostBooks: (category) => books.reset(category),
   };
 }

@@ -16,6 +16,8 @@ export interface WsDeps {
   market: Market;
   faults: SimFaults;
   serverNow: () => number;
+  /** Stamps of public frames (see MarketRouteDeps.dataNow). */
+  dataNow: () => number;
   secretOf: SecretLookup;
   fundingRate: Decimal;
   log: (line: string) => void;
@@ -179,7 +181,7 @@ export class SimWs {
       const key = `${category}|${t}`;
       let stream = this.streams.get(key);
       if (!stream) {
-        stream = new PublicStream(t, p, this.d);
+        stream = new PublicStream(t, p, { ...this.d, serverNow: this.d.dataNow });
         this.streams.set(key, stream);
       }
       stream.subscribers.set(conn.id, (text: string) => this.send(conn, text));
