@@ -253,10 +253,10 @@ export async function buildKernelPlan(
       finalInstances.push({ ...i, interval });
     }
     const own = finalInstances.filter((i) => mine.some((m) => m.id === i.id));
-    // With --detail, the venue works the strategy's own bars and reads the finer data inside each one.
-    const tradeInterval = req.detail
-      ? (own.map((i) => i.interval).sort((a, b) => intervalMs(a, 0) - intervalMs(b, 0))[0] ?? rawInterval)
-      : rawInterval;
+    // The venue works the strategy's own bars (the finest of the symbol's instances), built from the data
+    // when it is finer; what happened inside a bar is the stated rule, or the --detail bars.
+    const tradeInterval =
+      own.map((i) => i.interval).sort((a, b) => intervalMs(a, 0) - intervalMs(b, 0))[0] ?? rawInterval;
     const bars =
       tradeInterval === rawInterval
         ? raw

@@ -169,8 +169,6 @@ export function kernelTextSummary(r: KernelRunResult, elapsedMs: number): string
     const v = fmt(r.stats[k]);
     return `${`${name}${unit === '%' ? ' [%]' : ''}`.padEnd(26)} ${v}${unit === 'days' && v !== 'n/a' ? ' days' : ''}`;
   });
-  const funding = r.result.notices.filter((n) => n.kind === 'funding');
-  const liquidations = r.trades.filter((t) => t.liquidated).length;
   const lines = [
     `kernel backtest, ${label(r)}`,
     ...head,
@@ -180,8 +178,8 @@ export function kernelTextSummary(r: KernelRunResult, elapsedMs: number): string
     '',
     `Risk: ${deniedLine(rep)}`,
     `Approvals: ${rep.approvalsAsked} request${rep.approvalsAsked === 1 ? '' : 's'} a live bot would have asked (approved in the backtest)`,
-    ...(funding.length ? [`Funding: ${funding.length} payments`] : []),
-    ...(liquidations ? [`Liquidations: ${liquidations}`] : []),
+    ...(rep.fundingPayments ? [`Funding: ${rep.funding} USDT over ${rep.fundingPayments} payments`] : []),
+    ...(rep.liquidations ? [`Liquidations: ${rep.liquidations}`] : []),
     '',
     ...groupTable('By strategy', 'instance', rep.byBook),
     ...groupTable('By symbol', 'symbol', rep.bySymbol),

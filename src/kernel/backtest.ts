@@ -266,7 +266,19 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
   const notices: Notice[] = [];
   const noticeTimes: number[] = [];
   const current = new Map<string, number>();
-  const idx = (c: Category, s: string) => current.get(symbolKey(c, s)) ?? -1;
+  const tradable = new Map(feeds.filter((f) => f.tradable).map((f) => [f.key, f]));
+  /**
+   * The tradable bar an order placed at `now` is placed in: the last one processed, or the next when it
+   * closes at `now` too (a coarser instance decided first at a shared instant: that bar opened before it).
+   */
+  const idx = (c: Category, s: string, now: number) => {
+    const key = symbolKey(c, s);
+    const i = current.get(key) ?? -1;
+    const f = tradable.get(key);
+    if (!f || i + 1 >= f.bars.length) return i;
+    const t = f.bars.time[i + 1] as number;
+    return t + intervalMs(f.series.interval, t) <= now ? i + 1 : i;
+  };
 
   const run = (cmds: readonly Command[], now: number, midBar = false, at = now) => {
     let queue: readonly Command[] = cmds;
@@ -280,7 +292,7 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
       const reports: OrderReport[] = [];
       for (const c of queue) {
         if (c.kind === 'place')
-          reports.push(...venue.execute([c], idx(c.order.category, c.order.symbol), midBar));
+          reports.push(...venue.execute([c], idx(c.order.category, c.order.symbol, now), midBar));
         else reports.push(...venue.execute([c], 0));
       }
       const next: Command[] = [];

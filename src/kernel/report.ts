@@ -28,6 +28,11 @@ export interface KernelReport {
   readonly profitFactor: number;
   readonly expectancy: string;
   readonly fees: string;
+  /** Funding received (positive) or paid (negative) over the run, in the quote coin. */
+  readonly funding: string;
+  readonly fundingPayments: number;
+  /** Positions the venue liquidated (one per book closed by a liquidation). */
+  readonly liquidations: number;
   readonly fills: number;
   readonly denied: number;
   readonly deniedByCheck: Readonly<Record<string, number>>;
@@ -123,6 +128,15 @@ export function kernelReport(
   const gain = wins.reduce((a, t) => a.plus(t.pnl), ZERO);
   const loss = r.trips.filter((t) => t.pnl.isNegative()).reduce((a, t) => a.plus(t.pnl.abs()), ZERO);
   const net = r.trips.reduce((a, t) => a.plus(t.pnl), ZERO);
+  let funding = ZERO;
+  let fundingPayments = 0;
+  let liquidations = 0;
+  for (const n of r.notices) {
+    if (n.kind === 'funding') {
+      funding = funding.plus(n.amount);
+      fundingPayments += 1;
+    } else if (n.kind === 'liquidated') liquidations += 1;
+  }
   return {
     startingCash: money(r.startingCash),
     equityFinal: money(r.equityFinal),
@@ -137,6 +151,9 @@ export function kernelReport(
     profitFactor: loss.isZero() ? (gain.isZero() ? 0 : Infinity) : gain.div(loss).toNumber(),
     expectancy: money(r.trips.length ? net.div(r.trips.length) : ZERO),
     fees: money(r.fees),
+    funding: money(funding),
+    fundingPayments,
+    liquidations,
     fills: r.fills.length,
     denied: r.stats.denied,
     deniedByCheck: r.stats.deniedByCheck,

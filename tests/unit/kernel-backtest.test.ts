@@ -334,3 +334,21 @@ describe('kernel backtest: informative series', () => {
     ]);
   });
 });
+
+describe('kernel backtest: instances of two intervals on one symbol', () => {
+  it('a 5-minute decision fills at the open after its close, never at the open of the 1-minute bar closing with it', () => {
+    const rows = [...flat(100, 5), ...flat(101, 5), ...flat(102, 5)];
+    const slow = scripted('slow', { 0: (c) => c.enterLong() });
+    const fast = scripted('fast', {});
+    const r = runKernelBacktest(
+      input({
+        data: [{ series: BTC, bars: bars(rows) }],
+        instances: [instanceOf('fast', fast), instanceOf('slow', slow, { interval: '5' })],
+      }),
+    );
+    // Decided at 00:05 (the first 5-minute close, price 100); the 1-minute bar 00:04 closes then too.
+    expect(r.fills.map((f) => [f.price.toFixed(), new Date(f.ts).toISOString()])).toEqual([
+      ['101', '2024-01-01T00:05:00.000Z'],
+    ]);
+  });
+});
