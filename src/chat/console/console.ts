@@ -17,7 +17,8 @@ export interface ConsoleActor {
 export interface RunConsoleOptions {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream;
-  core: ChatCore;
+  /** The chat core in this process, or a running bot's reached over Redis (remote.ts). */
+  core: Pick<ChatCore, 'handle'>;
   actor?: ConsoleActor;
   /** Shown before the first prompt on a terminal. */
   banner?: string;
