@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { backtestCommand } from '../../commands/backtest.js';
 import { buildGateway, bootstrapAdminsFromEnv, type Gateway } from '../chat/build.js';
-import { ConsoleSink } from '../chat/console/index.js';
+import { ConsoleSink, startConsoleHost } from '../chat/console/index.js';
 import type { ChatPlatform } from '../chat/core/reply.js';
 import type { HealthProbe } from '../chat/core/command.js';
 import { Pacer } from '../chat/core/pacer.js';
 import { SlackAdapter } from '../chat/slack/index.js';
 import { TelegramAdapter } from '../chat/telegram/index.js';
-import { createTradingServices } from '../engine/trading-services.js';
 import type { BosunConfig } from '../platform/config.js';
 import { isPaperMode, type Env } from '../platform/env.js';
 import { logger } from '../platform/logger.js';
@@ -94,7 +93,7 @@ export async function startChatGateway(
       version: VERSION,
       startedAt: rt.deps.clock.now(),
     },
-    services: createTradingServices(rt.deps),
+    services: rt.services,
     chats,
     alertsQueue: rt.queues.alerts,
     health: healthProbes(rt),
@@ -168,7 +167,18 @@ export async function startChatGateway(
   };
   const stopAlerts = opts.alertWorker === false ? null : startAlertWorker();
   const stopSweeper = opts.alertWorker === false ? () => {} : gateway.startSweeper(5_000);
+  // `bosun console` reaches the bot over Redis (it cannot open an embedded database the bot holds).
+  const consoleHost =
+    opts.alertWorker === false || opts.consoleOutput
+      ? null
+      : startConsoleHost({
+          connect: () => new Redis(env.redisUrl, { maxRetriesPerRequest: null }),
+          prefix: opts.prefix,
+          handle: (input) => gateway.core.handle(input),
+        });
+  if (consoleHost) gateway.sinks.push(consoleHost.sink);
   rt.shutdown.add('chat', async () => {
+    await consoleHost?.stop();
     stopSweeper();
     await stopAlerts?.();
     for (const c of closers.reverse()) await c();
