@@ -1,43 +1,59 @@
-// `bosun console`: the chat commands in a terminal, against a running bot's database and queues, as the
-// local admin. Trades it asks for go through the same risk, approvals and order jobs as the bot's own.
+// `bosun console`: the chat commands in a terminal for a running bot, as the local admin. It reaches the
+// bot over its Redis (the bot answers each line and pushes fills and alerts as they happen), so it opens
+// neither the bot's database — an embedded one is locked to the bot — nor an exchange connection.
 import { join } from 'node:path';
-import { runConsole } from '../chat/console/index.js';
-import { loadConfig } from '../platform/config.js';
+import { connectRemoteConsole, NoBotError, renderPlain, runConsole } from '../chat/console/index.js';
+import type { ConsoleEvent } from '../chat/console/index.js';
+import { saveAttachments } from '../chat/core/save-attachments.js';
 import type { Env } from '../platform/env.js';
 import { ConfigError } from '../platform/errors.js';
-import { createLogger, setLogger } from '../platform/logger.js';
-import { startChatGateway } from './chat-gateway.js';
+import { Redis } from 'ioredis';
+import { describeRedisUrl, probeRedis } from '../queue/connection.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
 import type { CliIo } from './io.js';
-import { startRuntime } from './runtime.js';
+import { redisDownMessage } from './runtime.js';
 
 export const CONSOLE_HELP = `usage: bosun console
 
-The chat commands in a terminal, as the local admin, for a bot started with \`bosun start\`:
-same DATABASE_URL, REDIS_URL and exchange settings. Type /help; /quit or Ctrl-D leaves.
-With stdin not a terminal it reads one command per line and prints the replies.`;
+The chat commands in a terminal, as the local admin, for a bot started with \`bosun start\`. It reaches
+the bot over REDIS_URL (and BOSUN_QUEUE_PREFIX, if the bot has one): each line is answered by the bot,
+and fills, alerts and approval requests are printed as they happen. It works with the embedded database
+too, since it never opens the database. Type /help; /quit or Ctrl-D leaves. With stdin not a terminal it
+reads one command per line and prints the replies.`;
+
+/** An alert, or a new version of a message printed earlier (an approval card after a vote). */
+async function eventText(e: ConsoleEvent, fileDir: string): Promise<string> {
+  const body = renderPlain(await saveAttachments(e.reply, fileDir), 0, true).text;
+  return e.kind === 'edit' ? `(update to message ${e.messageId})\n${body}` : body;
+}
 
 export async function runConsoleCommand(io: CliIo, env: Env): Promise<number> {
-  if (env.bybitEnv === 'sim' && !env.bybitRestUrl) {
-    throw new ConfigError(
-      "BYBIT_ENV=sim needs BYBIT_REST_URL pointing at the `bosun sim` the bot uses: a bot's built-in simulator is private to it (try `bosun demo` for a self-contained session)",
-    );
-  }
-  setLogger(
-    createLogger({ level: env.logLevel === 'info' ? 'warn' : env.logLevel, destination: process.stderr }),
-  );
-  const { config } = loadConfig(env.configPath);
-  const rt = await startRuntime({ env, config, role: 'client' });
+  const probe = await probeRedis(env.redisUrl);
+  if (!probe.ok) throw new ConfigError(redisDownMessage(env.redisUrl, probe.error));
+  const fileDir = join(env.dataDir, 'exports');
+  // Events are written in arrival order, never in the middle of a reply.
+  let printing = Promise.resolve();
+  const remote = await connectRemoteConsole({
+    connect: () => new Redis(env.redisUrl, { maxRetriesPerRequest: null }),
+    prefix: env.queuePrefix ?? DEFAULT_PREFIX,
+    where: describeRedisUrl(env.redisUrl),
+    onEvent: (e) => {
+      printing = printing.then(async () => void io.stdout.write(`${await eventText(e, fileDir)}\n`));
+    },
+  }).catch((e: unknown) => {
+    throw e instanceof NoBotError ? new ConfigError(e.message) : e;
+  });
   try {
-    // Alerts keep going to the bot's own gateway; this console only answers its own commands.
-    const chat = await startChatGateway(rt, env, config, { prefix: env.queuePrefix, alertWorker: false });
     await runConsole({
       input: io.stdin,
       output: io.stdout,
-      core: chat.gateway.core,
-      fileDir: join(env.dataDir, 'exports'),
+      core: remote,
+      fileDir,
+      banner: `bosun console: connected to the bot on ${describeRedisUrl(env.redisUrl)}. Type /help for commands, /quit to leave.`,
     });
+    await printing;
   } finally {
-    await rt.shutdown.run('console closed');
+    await remote.close();
   }
   return 0;
 }

@@ -1,12 +1,11 @@
-// `bosun sim` as its own process, driven by the real bybit-api SDK through our adapter; and `bosun console`
-// answering commands against a database and that simulator.
+// `bosun sim` as its own process, driven by the real bybit-api SDK through our adapter.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RestClientV5 } from 'bybit-api';
 import { createBybitExchange } from '../../src/exchange/bybit/index.js';
 import { dec } from '../../src/domain/decimal.js';
 import type { FillReport } from '../../src/exchange/port.js';
-import { ROOT, runBosun } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
 
 describe('bosun sim, standalone', () => {
@@ -80,28 +79,6 @@ describe('bosun sim, standalone', () => {
     }
     expect((child.stdout.read() as Buffer | null)?.toString() ?? '').not.toMatch(/listening on/);
   });
-
-  it('bosun console answers commands as the local admin against the bot database and the simulator', async () => {
-    const r = await runBosun(['console'], {
-      env: {
-        DATABASE_URL: db.url,
-        BYBIT_ENV: 'sim',
-        BYBIT_REST_URL: url,
-        BYBIT_WS_URL: url.replace('http', 'ws'),
-      },
-      input: '/whoami\n/status\n/quit\n',
-      timeoutMs: 60_000,
-    });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/admin/);
-    expect(r.stdout).toMatch(/== Status/);
-  }, 70_000);
-
-  it('bosun console refuses the built-in simulator of another process, saying what to set', async () => {
-    const r = await runBosun(['console'], {
-      env: { DATABASE_URL: db.url, BYBIT_ENV: 'sim', BYBIT_REST_URL: undefined },
-    });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/BYBIT_REST_URL/);
-  });
+  // bosun console against a running bot (bosun sim + bosun start + bosun console, embedded database):
+  // tests/e2e/readme-sim-console.test.ts.
 });
