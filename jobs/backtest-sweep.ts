@@ -7,7 +7,8 @@ import type { Job } from 'bullmq';
 import { CandleDataError, type CandleSeries } from '../src/backtest/candles.js';
 import { BacktestOptionError } from '../src/backtest/options.js';
 import { loadCandles, type CandleSources } from '../src/backtest/source.js';
-import { runSweepTask, type SweepTask } from '../src/backtest/sweep.js';
+import { SweepPool } from '../src/backtest/pool.js';
+import { runSweepTask, SweepFailure, type SweepTask } from '../src/backtest/sweep.js';
 import type { SweepRunResult } from '../src/backtest/sweep-rank.js';
 import { backtestSweepPayload, type PayloadOf } from '../src/queue/payloads.js';
 import { PermanentJobError, type Handler } from '../src/queue/workers.js';
@@ -95,4 +96,41 @@ export async function process(
 
 export function backtestSweepHandler(deps: BacktestSweepDeps = {}): Handler {
   return (data: unknown, _job: Job) => process(deps, data as PayloadOf<'backtest-sweep'>);
+}
+
+/**
+ * The handler of the workers a `bosun backtest --sweep` starts for itself when no bot takes backtests:
+ * jobs on the sweep's own data run on a thread pool sharing the candles the CLI already loaded, so every
+ * core works (BullMQ's concurrency alone keeps one thread); other jobs take the ordinary path.
+ */
+export function localSweepHandler(
+  deps: BacktestSweepDeps,
+  local: { data: string; series: CandleSeries; threads: number },
+): { handler: Handler; close(): Promise<void> } {
+  let pool: SweepPool | null = null;
+  const worker = `${hostname()}/${globalThis.process.pid}`;
+  return {
+    handler: async (data: unknown, _job: Job) => {
+      const p = data as PayloadOf<'backtest-sweep'>;
+      if (p.data !== local.data) return process(deps, p);
+      const t0 = performance.now();
+      pool ??= new SweepPool(local.series, { workers: local.threads });
+      try {
+        const [r] = await pool.run([{ ...p, options: { ...p.options } }]);
+        if (!r) throw new Error('the sweep pool returned no result');
+        return { ...r, worker: `${worker}/thread`, ms: Math.round(performance.now() - t0) };
+      } catch (e) {
+        // A run that fails in a thread fails the same way anywhere: report it, no retry.
+        // The CLI names the run itself, so only the reason travels.
+        if (e instanceof SweepFailure) {
+          throw new PermanentJobError(e.message.replace(/^sweep run \d+ \([^)]*\) failed: /, ''));
+        }
+        throw e;
+      }
+    },
+    close: async () => {
+      await pool?.close();
+      pool = null;
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { UsageError } from '../platform/errors.js';
 import type { StrategyParams } from '../strategies/types.js';
 import type { BacktestStats } from './stats.js';
 import { paramsLabel, type SweepAxis } from './sweep-grid.js';
+import type { WalkForwardReport } from './sweep-walk.js';
 
 /** Stats as they travel through the queue and into JSON: undefined ratios (NaN) become null. */
 export type StatsJson = Record<keyof BacktestStats, number | string | null>;
@@ -113,5 +114,9 @@ export interface SweepJson {
   runs: number;
   skipped: number;
   ranked: { params: StrategyParams; stats: StatsJson }[];
+  /** How the grid was searched: candidates drawn from it and runs spent (halving counts every rung). */
+  search?: { method: string; candidates: number; runs: number };
+  /** With --walk-forward: per fold scores and the overfitting figures. */
+  walkForward?: WalkForwardReport;
   elapsedMs: number;
 }

@@ -4,13 +4,16 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../platform/errors.js';
 import { getStrategy } from '../strategies/registry.js';
 import type { StrategyParams } from '../strategies/types.js';
-import type { CandleSeries } from './candles.js';
+import { sliceByTime, type CandleSeries } from './candles.js';
 import type { BacktestRequest } from './cli-args.js';
 import { OPTION_FLAGS } from './cli-args.js';
 import { BacktestOptionError, resolveOptions } from './options.js';
 import { runBacktest, type BacktestResult } from './run-backtest.js';
-import { buildGrid, SWEEP_FORMS, type SweepGrid } from './sweep-grid.js';
-import { rankedTable, rankRuns, statsJson, type SweepJson, type SweepRunResult } from './sweep-rank.js';
+import type { SweepSearch } from './sweep-args.js';
+import { buildGrid, paramsLabel, SWEEP_FORMS, type SweepGrid } from './sweep-grid.js';
+import { rankedTable, statsJson, type SweepJson, type SweepRunResult } from './sweep-rank.js';
+import { candidatesOf, plannedRuns, search, type Evaluate } from './sweep-search.js';
+import { plannedWalkRuns, walkForward, walkForwardText } from './sweep-walk.js';
 
 /** Broker options as decimal strings, exactly as the flags gave them (a job payload is JSON). */
 export type SweepOptions = Pick<
@@ -40,8 +43,15 @@ export interface SweepTask {
 }
 
 export interface SweepExecutor {
-  /** Runs every task, calling `onDone` after each; rejects with SweepFailure when a run cannot finish. */
-  run(tasks: readonly SweepTask[], onDone: (done: number) => void): Promise<SweepRunResult[]>;
+  /**
+   * Runs every task, calling `onDone` after each; rejects with SweepFailure when a run cannot finish.
+   * `series` is the sweep's whole range as loaded here, for executors that run in this process.
+   */
+  run(
+    tasks: readonly SweepTask[],
+    onDone: (done: number) => void,
+    series?: CandleSeries,
+  ): Promise<SweepRunResult[]>;
 }
 
 /** A sweep that cannot complete (Redis down, a run failed): its message is shown as is, exit status 1. */
@@ -91,9 +101,10 @@ export function planSweep(req: BacktestRequest): SweepPlan {
   return { grid, options };
 }
 
-/** One task's run on candles already loaded: what both the job processor and the local loop call. */
+/** One task's run on candles already loaded (cut to its window): what the job processor, the thread pool
+ * and the local loop call. */
 export function runSweepTask(series: CandleSeries, task: SweepTask): SweepRunResult {
-  const r = runBacktest(series, task.strategy, task.params, task.options);
+  const r = runBacktest(sliceByTime(series, task.from, task.to), task.strategy, task.params, task.options);
   return { n: task.n, params: r.params, stats: statsJson(r.stats) };
 }
 
@@ -111,20 +122,6 @@ export function inProcessExecutor(series: CandleSeries): SweepExecutor {
 
 export function dataSpec(data: string): string {
   return /^[a-z][a-z0-9-]+:/.test(data) || isAbsolute(data) ? data : resolve(data);
-}
-
-export function sweepTasks(req: BacktestRequest, plan: SweepPlan, sweepId: string): SweepTask[] {
-  const data = dataSpec(req.data);
-  return plan.grid.combos.map((params, n) => ({
-    sweepId,
-    n,
-    data,
-    ...(req.from !== undefined ? { from: req.from } : {}),
-    ...(req.to !== undefined ? { to: req.to } : {}),
-    strategy: req.strategy,
-    params,
-    options: plan.options,
-  }));
 }
 
 export interface SweepIo {
@@ -149,6 +146,50 @@ export interface SweepOutput {
   text: string;
 }
 
+const GRID: SweepSearch = {
+  method: 'grid',
+  samples: null,
+  eta: 3,
+  seed: 1,
+  folds: null,
+  inSamplePct: 75,
+  workers: null,
+};
+
+/** Every run of one sweep goes through here: numbered across the sweep (job ids), progress counted. */
+function evaluator(
+  req: BacktestRequest,
+  plan: SweepPlan,
+  series: CandleSeries,
+  executor: SweepExecutor,
+  sweepId: string,
+  progress: (done: number) => void,
+): Evaluate {
+  const data = dataSpec(req.data);
+  let counter = 0;
+  let done = 0;
+  return async (params, w) => {
+    const base = counter;
+    counter += params.length;
+    const from = w.from ?? req.from;
+    const to = w.to ?? req.to;
+    const tasks: SweepTask[] = params.map((p, i) => ({
+      sweepId,
+      n: base + i,
+      data,
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      strategy: req.strategy,
+      params: p,
+      options: plan.options,
+    }));
+    const before = done;
+    const out = await executor.run(tasks, (d) => progress(before + d), series);
+    done += tasks.length;
+    return out.map((r) => ({ ...r, n: r.n - base })).sort((a, b) => a.n - b.n);
+  };
+}
+
 /** Run the plan through the executor and build both outputs; SweepFailure propagates. */
 export async function executeSweep(
   req: BacktestRequest,
@@ -159,9 +200,14 @@ export async function executeSweep(
   sweepId: string,
   startedAt: number,
 ): Promise<SweepOutput> {
-  const tasks = sweepTasks(req, plan, sweepId);
-  const results = await executor.run(tasks, progressPrinter(io, tasks.length));
-  const ranked = rankRuns(results, req.rankBy).slice(0, req.top);
+  const s = req.sweepSearch ?? GRID;
+  const candidates = candidatesOf(plan.grid.combos, s);
+  const total = plannedRuns(candidates.length, s) + (s.folds ? plannedWalkRuns(candidates.length, s) : 0);
+  const evaluate = evaluator(req, plan, series, executor, sweepId, progressPrinter(io, total));
+  const found = await search(candidates, s, evaluate, {}, req.rankBy, series.time);
+  const walk = s.folds ? await walkForward(candidates, s, evaluate, req.rankBy, series.time) : null;
+  const results = found.ranked;
+  const ranked = results.slice(0, req.top);
   const best = ranked[0];
   if (!best) throw new SweepFailure('the sweep returned no results');
   const { grid } = plan;
@@ -174,14 +220,22 @@ export async function executeSweep(
     runs: results.length,
     skipped: grid.skipped,
     ranked: ranked.map((r) => ({ params: r.params, stats: r.stats })),
+    search: { method: s.method, candidates: candidates.length, runs: found.runs },
+    ...(walk ? { walkForward: walk } : {}),
     elapsedMs: Math.round(performance.now() - startedAt),
   };
   const skipped = grid.skipped
     ? `; ${grid.skipped} combination${grid.skipped === 1 ? '' : 's'} skipped (e.g. ${grid.firstSkip})`
     : '';
-  const head = `${req.strategy} on ${req.data}: ${results.length} runs in ${(json.elapsedMs / 1000).toFixed(2)} s${skipped}; top ${ranked.length} by ${req.rankBy}`;
-  const text = `${head}\n${rankedTable(ranked, req.sweeps, req.rankBy)}`;
-  return { json, best, text };
+  const how =
+    s.method === 'grid'
+      ? `${results.length} runs`
+      : `${s.method} search of ${candidates.length} of ${grid.combos.length} combinations, ${found.runs} runs`;
+  const head = `${req.strategy} on ${req.data}: ${how} in ${(json.elapsedMs / 1000).toFixed(2)} s${skipped}; top ${ranked.length} by ${req.rankBy}`;
+  const parts = [`${head}\n${rankedTable(ranked, req.sweeps, req.rankBy)}`];
+  if (s.folds && !walk) parts.push(`walk-forward: too few bars for ${s.folds} folds`);
+  if (walk) parts.push(walkForwardText(walk, req.rankBy, (p) => paramsLabel(p, req.sweeps)));
+  return { json, best, text: parts.join('\n\n') };
 }
 
 /** The best run again, here, for its chart and trades (a job returns statistics only). */
