@@ -13,9 +13,9 @@ import { BacktestOptionError } from './options.js';
 import { runBacktest, type BacktestResult } from './run-backtest.js';
 import { loadCandles, type CandleFileCache, type CandleSources } from './source.js';
 import { textSummary, toJsonDocument, tradesCsv } from './report.js';
+import { sweepExecutorFor } from './sweep-executor.js';
 import {
   executeSweep,
-  inProcessExecutor,
   planSweep,
   rerunBest,
   SweepFailure,
@@ -212,7 +212,8 @@ async function runSweep(
   deps: BacktestCliDeps,
   t0: number,
 ): Promise<number> {
-  const executor = deps.sweepExecutor ?? inProcessExecutor(series);
+  // --workers N: local threads sharing the loaded candles; else the composition root's (the queue).
+  const { executor, close } = sweepExecutorFor(req, series, deps.sweepExecutor);
   const sweepId = deps.sweepId ?? randomBytes(6).toString('hex');
   let out;
   try {
@@ -223,6 +224,8 @@ async function runSweep(
       return 1;
     }
     throw e;
+  } finally {
+    await close();
   }
   const problems: string[] = [];
   const notes: string[] = [];
