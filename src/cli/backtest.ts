@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { backtestSweepHandler } from '../../jobs/backtest-sweep.js';
+import { backtestSweepHandler, localSweepHandler } from '../../jobs/backtest-sweep.js';
 import { runBacktestCli, type BacktestCliDeps } from '../backtest/index.js';
 import type { CandleSource, CandleSources } from '../backtest/source.js';
 import { SweepFailure, type SweepExecutor, type SweepTask } from '../backtest/sweep.js';
@@ -54,7 +54,7 @@ function label(t: SweepTask): string {
 /** One `backtest-sweep` job per task on the backtests queue, results collected from the job events. */
 export function queueSweepExecutor(o: SweepQueueOptions): SweepExecutor {
   return {
-    async run(tasks, onDone) {
+    async run(tasks, onDone, series) {
       const url = o.redisUrl();
       const probe = await probeRedis(url);
       if (!probe.ok) throw new SweepFailure(redisDownMessage(url, probe.error));
@@ -70,6 +70,7 @@ export function queueSweepExecutor(o: SweepQueueOptions): SweepExecutor {
       queue.on('error', () => {});
       events.on('error', () => {});
       let local: WorkerSet | null = null;
+      let threads: { close(): Promise<void> } | null = null;
       let poller: NodeJS.Timeout | undefined;
       let onSignal: (() => void) | undefined;
       const byId = new Map(tasks.map((t) => [`sweep-${t.sweepId}-${t.n}`, t]));
@@ -113,17 +114,21 @@ export function queueSweepExecutor(o: SweepQueueOptions): SweepExecutor {
         if (remote === 0) {
           const n = availableParallelism();
           o.io.stderr.write(
-            `bosun backtest: no bot worker is taking backtests; running the sweep on ${n} local worker${n === 1 ? '' : 's'}\n`,
+            `bosun backtest: no bot worker is taking backtests; running the sweep on ${n} local worker${n === 1 ? '' : 's'} (threads sharing the loaded candles)\n`,
           );
           // Worker logs would land on stdout, which carries the table or the JSON document.
           setLogger(createLogger({ destination: o.io.stderr, level: process.env.LOG_LEVEL ?? 'error' }));
+          const deps = o.sources ? { sources: o.sources } : {};
+          const first = tasks[0];
+          // BullMQ's concurrency shares one thread: the runs themselves go to threads on every core.
+          const pooled =
+            series && first ? localSweepHandler(deps, { data: first.data, series, threads: n }) : null;
+          threads = pooled;
           local = startWorkers({
             connection: redis(),
             prefix: o.prefix,
             queues: [QUEUES.backtests],
-            handlers: {
-              'backtest-sweep': backtestSweepHandler({ ...(o.sources ? { sources: o.sources } : {}) }),
-            },
+            handlers: { 'backtest-sweep': pooled?.handler ?? backtestSweepHandler(deps) },
             concurrency: { backtests: n },
           });
         } else {
@@ -168,6 +173,7 @@ export function queueSweepExecutor(o: SweepQueueOptions): SweepExecutor {
         // Our own workers stop first (finishing their current run), then the runs not taken yet are dropped
         // so a failed or interrupted sweep does not keep a bot's workers busy.
         await local?.close();
+        await threads?.close();
         if (results.size < byId.size) {
           await Promise.all(
             [...byId.keys()].filter((id) => !results.has(id)).map((id) => queue.remove(id).catch(() => 0)),
