@@ -1,5 +1,6 @@
 // run-backtest: one backtest asked for from chat, by run id. Takes the run (queued → running), loads its
-// candles through the injected source (Bybit through the candles cache in production), runs the strategy,
+// candles through the injected source (Bybit through the candles cache in production), runs the strategy
+// through the kernel with the bot's rules (bosun.yaml's risk limits and approval policy, Bybit's fees),
 // draws the equity chart and stores stats + PNG (running → done); a failure is stored (→ failed) instead.
 // Progress and the outcome reach the asker as alerts, which the gateway delivers to the chat that asked.
 import type { Job, Queue } from 'bullmq';
@@ -15,11 +16,16 @@ import {
 } from '../src/backtest/chat-run.js';
 import { CandleDataError, sliceByTime, type CandleSeries } from '../src/backtest/candles.js';
 import type { ChartMeta } from '../src/backtest/chart.js';
+import { defaultRequest } from '../src/backtest/cli-args.js';
+import { loadFunding } from '../src/backtest/funding.js';
+import { buildKernelPlan, type PlanConfig } from '../src/backtest/kernel-plan.js';
+import { runKernelPlan, type KernelRunResult } from '../src/backtest/kernel-run.js';
 import { BacktestOptionError } from '../src/backtest/options.js';
-import { toJsonDocument } from '../src/backtest/report.js';
-import { runBacktest, type BacktestResult } from '../src/backtest/run-backtest.js';
+import { kernelJsonDocument } from '../src/backtest/report-kernel.js';
 import type { CandleSource } from '../src/backtest/source.js';
 import { raiseAlert, type Alert } from '../src/chat/core/alerts.js';
+import { parseConfig } from '../src/platform/config.js';
+import { UsageError } from '../src/platform/errors.js';
 import type { Db } from '../src/db/client.js';
 import type { Clock } from '../src/domain/clock.js';
 import { consequenceOf, safeMessage } from '../src/engine/exchange-errors.js';
@@ -41,8 +47,10 @@ export interface RunBacktestDeps {
   candles: CandleSource;
   /** The alerts queue: progress and the outcome go through send-alert to the chat that asked. */
   alerts: Queue;
-  /** Draws the chart; default renderEquityChart (1200×800 PNG). */
-  renderChart?: (r: BacktestResult, meta: ChartMeta) => Promise<Buffer>;
+  /** The bot's bosun.yaml: its risk limits and approval policy apply to chat backtests (default: built-in). */
+  config?: PlanConfig;
+  /** Draws the chart; default renderKernelChart (1200×800 PNG). */
+  renderChart?: (r: KernelRunResult, meta: ChartMeta) => Promise<Buffer>;
 }
 
 /** Which BullMQ attempt this is: a transient failure on the last one is final (and on any, without it). */
@@ -63,6 +71,7 @@ const USER_ERRORS = [
   StrategyParamError,
   UnknownStrategyError,
   BacktestOptionError,
+  UsageError,
   RangeError,
 ];
 
@@ -108,22 +117,60 @@ async function load(deps: RunBacktestDeps, run: ChatRun): Promise<CandleSeries> 
   return series;
 }
 
+/** The kernel run a chat request asks for: one instance on the run's candles, the bot's rules. */
+export async function chatKernelRun(
+  run: Pick<ChatRun, 'strategy' | 'symbol' | 'interval' | 'request'>,
+  series: CandleSeries,
+  config: PlanConfig = { config: parseConfig({}), source: 'built-in defaults' },
+): Promise<KernelRunResult> {
+  const req = run.request;
+  const data = `bybit:${run.symbol}:${run.interval}:${req.category}`;
+  const plan = await buildKernelPlan(
+    defaultRequest({
+      data,
+      strategy: run.strategy,
+      params: Object.fromEntries(Object.entries(req.strategyParams).map(([k, v]) => [k, String(v)])),
+      symbol: run.symbol,
+      category: req.category,
+      interval: run.interval,
+      ...(req.cash !== undefined ? { cash: req.cash } : {}),
+      ...(req.commission !== undefined ? { commission: req.commission } : {}),
+    }),
+    config,
+    { candles: () => Promise.resolve(series), funding: loadFunding },
+  );
+  return runKernelPlan(plan);
+}
+
 async function simulate(deps: RunBacktestDeps, run: ChatRun): Promise<{ stats: RunStats; png: Buffer }> {
   const t0 = performance.now();
   const series = await load(deps, run);
   const bars = series.length;
   await setProgress(deps.db, run.id, { stage: 'simulating', pct: 50, bars });
   await progress(deps, run, 'simulating');
-  const req = run.request;
-  const result = runBacktest(series, run.strategy, req.strategyParams, {
-    ...(req.cash !== undefined ? { cash: req.cash } : {}),
-    ...(req.commission !== undefined ? { commission: req.commission } : {}),
-  });
+  const result = await chatKernelRun(run, series, deps.config);
   await setProgress(deps.db, run.id, { stage: 'rendering', pct: 80, bars });
-  const render = deps.renderChart ?? (await import('../src/backtest/chart.js')).renderEquityChart;
+  const render = deps.renderChart ?? (await import('../src/backtest/chart-kernel.js')).renderKernelChart;
   const png = await render(result, { symbol: run.symbol, interval: intervalName(run.interval) });
-  const doc = toJsonDocument(result, run.dataSource, performance.now() - t0);
-  return { stats: { data: doc.data, stats: doc.stats, elapsedMs: doc.elapsedMs }, png };
+  const doc = kernelJsonDocument(result, performance.now() - t0);
+  const { report } = doc;
+  return {
+    stats: {
+      data: { ...doc.data, source: run.dataSource },
+      stats: doc.stats,
+      report: {
+        deniedLine: report.deniedLine,
+        denied: report.denied,
+        deniedByCheck: report.deniedByCheck,
+        approvalsAsked: report.approvalsAsked,
+        fees: report.fees,
+        funding: report.funding,
+        defaults: [...report.defaults],
+      },
+      elapsedMs: doc.elapsedMs,
+    },
+    png,
+  };
 }
 
 export async function process(

@@ -55,6 +55,18 @@ export const runStatsSchema = z.object({
     interval: z.string(),
   }),
   stats: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  /** Kernel runs: the rules' side of the result (denials by check, approvals asked, the defaults used). */
+  report: z
+    .object({
+      deniedLine: z.string(),
+      denied: z.number().int(),
+      deniedByCheck: z.record(z.string(), z.number()),
+      approvalsAsked: z.number().int(),
+      fees: z.string(),
+      funding: z.string(),
+      defaults: z.array(z.string()),
+    })
+    .optional(),
   elapsedMs: z.number(),
 });
 export type RunStats = z.infer<typeof runStatsSchema>;

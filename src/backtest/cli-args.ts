@@ -311,6 +311,28 @@ export function parseBacktestArgs(argv: string[]): BacktestRequest {
   return req;
 }
 
+/** A request with every default, as parsing no flags gives it: for runs built in code (chat, jobs). */
+export function defaultRequest(
+  over: Partial<BacktestRequest> & Pick<BacktestRequest, 'data'>,
+): BacktestRequest {
+  return {
+    dataAll: [over.data],
+    strategy: '',
+    params: {},
+    compat: null,
+    fill: 'open',
+    fillGiven: false,
+    risk: {},
+    funding: [],
+    json: false,
+    sweeps: [],
+    rankBy: parseRankKey(undefined),
+    top: 10,
+    help: false,
+    ...over,
+  };
+}
+
 export const MARGIN_MODES = ['isolated', 'cross'] as const;
 export type MarginMode = (typeof MARGIN_MODES)[number];
 const INTERVALS: readonly string[] = [

@@ -11,10 +11,16 @@ import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backtestCommand, MAX_BARS, parseDate, parseRun } from '../../commands/backtest.js';
-import { process as runJob, backtestHandler, type RunBacktestDeps } from '../../jobs/run-backtest.js';
+import {
+  process as runJob,
+  backtestHandler,
+  chatKernelRun,
+  type RunBacktestDeps,
+} from '../../jobs/run-backtest.js';
 import { process as sendAlert } from '../../jobs/send-alert.js';
 import { insertRun } from '../../src/backtest/chat-run.js';
-import { parseCandleText, runBacktest, sliceByTime } from '../../src/backtest/index.js';
+import { parseCandleText, sliceByTime } from '../../src/backtest/index.js';
+import { deniedLine } from '../../src/kernel/report.js';
 import { buildGateway, type Gateway } from '../../src/chat/build.js';
 import { ConsoleSink } from '../../src/chat/console/index.js';
 import { Pacer } from '../../src/chat/core/pacer.js';
@@ -205,23 +211,34 @@ describe('/backtest in Telegram', () => {
     expect(caption).toMatch(/Return +[+-]\d+\.\d\d%/);
     expect(caption).toContain(`${BARS.toLocaleString('en-US')} bars`);
 
-    // The stored result is the backtester's own answer on the same candles, fetched through the adapter.
+    // The stored result is the kernel backtest's own answer (the bot's rules) on the same candles,
+    // fetched through the adapter.
     const [run] = await runs();
     expect(run?.status).toBe('done');
     expect(run?.requestedBy).toBe('telegram:12');
     expect(run?.chart?.equals(file?.bytes ?? Buffer.alloc(0))).toBe(true);
     const all = parseCandleText(await readFile(FIXTURE, 'utf8'), 'fixture');
-    const expected = runBacktest(
+    const expected = await chatKernelRun(
+      {
+        strategy: 'sma-cross',
+        symbol: 'BTCUSDT',
+        interval: '1',
+        request: { strategyParams: { fast: 5, slow: 20 }, from: 0, to: 0, category: 'linear' },
+      },
       sliceByTime(all, Date.UTC(2021, 11, 31), Date.UTC(2022, 0, 2) - 1),
-      'sma-cross',
-      { fast: 5, slow: 20 },
     );
-    const stats = run?.stats as { data: { bars: number }; stats: Record<string, unknown> };
+    const stats = run?.stats as {
+      data: { bars: number };
+      stats: Record<string, unknown>;
+      report: { deniedLine: string; defaults: string[] };
+    };
     expect(stats.data.bars).toBe(BARS);
     expect(stats.stats.trades).toBe(expected.stats.trades);
     expect(stats.stats.trades).toBeGreaterThan(10);
     expect(stats.stats.returnPct).toBeCloseTo(expected.stats.returnPct, 9);
     expect(stats.stats.equityFinal).toBe(expected.stats.equityFinal);
+    expect(stats.report.deniedLine).toBe(deniedLine(expected.report));
+    expect(stats.report.defaults).toContain("taker fee: Bybit's 0.055 % linear (--taker-fee, --commission)");
 
     // One status line was posted for the run (besides "queued") and ends edited to "done".
     const statusLines = () =>
