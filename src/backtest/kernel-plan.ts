@@ -120,7 +120,7 @@ async function instancesOf(
     if (category === 'spot' && leverage) throw new UsageError('--leverage applies to linear, not spot');
     return [
       {
-        id: definition.name ?? symbolFromFile(req.strategy).toLowerCase(),
+        id: definition.name ?? basename(req.strategy, extname(req.strategy)),
         definition,
         params: req.params,
         category,

@@ -29,6 +29,11 @@ const BACKTEST = [
   'fast=2',
   '--param',
   'slow=5',
+  // The all-in broker trades at every cross, which makes a document larger than a pipe buffer.
+  '--compat',
+  'backtesting.py',
+  '--qty-step',
+  '0.001',
   '--json',
 ];
 
