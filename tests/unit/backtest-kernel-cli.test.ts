@@ -88,6 +88,27 @@ function holdStrategy(name: string, spec: string): string {
 }
 
 describe('bosun backtest through the kernel (the default)', () => {
+  it('--help lists the kernel flags beside the CONTRACT ones', async () => {
+    const r = await cli('--help');
+    expect(r.code).toBe(0);
+    for (const flag of [
+      '--config FILE',
+      '--sizing SPEC',
+      '--risk KEY=VALUE',
+      '--leverage N',
+      '--margin MODE',
+      '--funding FILE|RATE',
+      '--detail I|SRC',
+      '--breakdown P',
+      '--taker-fee R',
+      '--maker-fee R',
+      '--interval I',
+      '--category C',
+      '--compat backtesting.py',
+    ])
+      expect(r.out).toContain(flag);
+  });
+
   it('charges Bybit taker fees by default and says so; stats and trades agree', async () => {
     const doc = await json(
       '--data',
