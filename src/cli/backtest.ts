@@ -196,9 +196,12 @@ function storeDeps(getEnv: () => Env): { cache?: CandleFileCache } {
 }
 
 export async function runBacktestCommand(args: string[], io: CliIo, getEnv: () => Env): Promise<number> {
-  const dataArg = args.findIndex((a) => a === '--data' || a.startsWith('--data='));
-  const data =
-    dataArg < 0 ? '' : args[dataArg]?.includes('=') ? args[dataArg]?.split('=')[1] : args[dataArg + 1];
+  // Any --data (a portfolio has several, SYMBOL=SRC) or --detail from Bybit needs the exchange and database.
+  const bybit = args.some(
+    (a, k) =>
+      (/^--(data|detail)=/.test(a) && a.includes('bybit:')) ||
+      ((args[k - 1] === '--data' || args[k - 1] === '--detail') && a.includes('bybit:')),
+  );
   const sweep = args.some((a) => a === '--sweep' || a.startsWith('--sweep='));
   const prefix = process.env.BOSUN_QUEUE_PREFIX?.trim() || DEFAULT_PREFIX;
   const sweepDeps = (sources?: CandleSources): BacktestCliDeps =>
@@ -212,7 +215,7 @@ export async function runBacktestCommand(args: string[], io: CliIo, getEnv: () =
           }),
         }
       : {};
-  if (!data?.startsWith('bybit:')) return runBacktestCli(args, io, { ...sweepDeps(), ...storeDeps(getEnv) });
+  if (!bybit) return runBacktestCli(args, io, { ...sweepDeps(), ...storeDeps(getEnv) });
   const env = getEnv();
   // A range in the candle store (bosun data download) needs neither the database nor the exchange.
   let db: Awaited<ReturnType<typeof openDb>> | undefined;
