@@ -79,3 +79,36 @@ describe('renderEquityChart', () => {
     expect(pts.every((p, i) => i === 0 || p[0] > (pts[i - 1] as [number, number])[0])).toBe(true);
   }, 60_000);
 });
+
+describe('kernel portfolio chart', () => {
+  it("draws the shared account's equity and drawdown of a bosun.yaml portfolio", async () => {
+    const { planConfig } = await import('../../src/backtest/cli-kernel.js');
+    const { buildKernelPlan } = await import('../../src/backtest/kernel-plan.js');
+    const { runKernelPlan } = await import('../../src/backtest/kernel-run.js');
+    const { kernelChartSource, renderKernelChart } = await import('../../src/backtest/chart-kernel.js');
+    const { defaultRequest } = await import('../../src/backtest/cli-args.js');
+    const { loadCandles } = await import('../../src/backtest/source.js');
+    const { loadFunding } = await import('../../src/backtest/funding.js');
+    const cfg = fileURLToPath(new URL('../../assets/demo/backtest-portfolio.yaml', import.meta.url));
+    const data = fileURLToPath(new URL('../../assets/demo/btcusdt-1m.csv', import.meta.url));
+    const plan = await buildKernelPlan(defaultRequest({ data, config: cfg }), planConfig(cfg), {
+      candles: (src) => loadCandles(src, {}),
+      funding: loadFunding,
+    });
+    const run = runKernelPlan(plan);
+    expect(run.result.kernel.instances.map((i) => i.id)).toEqual(['btc-sma', 'btc-rsi']);
+    const option = chartOption(kernelChartSource(run), { equityName: 'Portfolio equity' });
+    const series = option.series as { name: string; data: [number, number][] }[];
+    const equity = series.find((s) => s.name === 'Portfolio equity');
+    // The curve is the account's: it starts at the cash and ends at the final equity of both books.
+    expect(equity?.data[0]?.[1]).toBe(10_000);
+    expect(equity?.data.at(-1)?.[1]).toBeCloseTo(run.result.equityFinal.toNumber(), 6);
+    const dd = series.find((s) => s.name === 'Drawdown');
+    expect(Math.min(...(dd?.data ?? []).map((p) => p[1]))).toBeCloseTo(run.stats.maxDrawdownPct, 6);
+    const img = decodePng(await renderKernelChart(run));
+    expect([img.width, img.height]).toEqual([1200, 800]);
+    expect(count(img, EQUITY_PANEL, blue)).toBeGreaterThan(1500);
+    expect(count(img, DRAWDOWN_PANEL, red)).toBeGreaterThan(5_000);
+    expect(count(img, TITLE, dark)).toBeGreaterThan(300);
+  }, 30_000);
+});
