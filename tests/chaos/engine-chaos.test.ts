@@ -2,7 +2,8 @@
 // random points of the order flow at least 50 times, the private Redis is restarted mid-run (once keeping
 // its data, once losing it), and the exchange loses responses and answers 503. At the end no intent has
 // more than one exchange order, no approved intent is lost, and fills and positions equal the exchange's.
-// CHAOS_SEED=n replays the random choices; CHAOS_TRACE=1 prints progress.
+// CHAOS_SEED=n replays the random choices (and the simulator's reply/push order); CHAOS_TRACE=1 prints progress.
+// tests/chaos/reply-order-seeds.test.ts runs the order flow under 20 reply/push seeds without the kills.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime, type Runtime } from '../../src/cli/runtime.js';
 import { dec } from '../../src/domain/decimal.js';
@@ -55,7 +56,8 @@ describe('the trading core under chaos', () => {
     setLogger(createLogger({ level: 'silent' }));
     [db, sim, redis, bundle] = await Promise.all([
       freshPgDb(),
-      startSim({ port: 0, speed: 0, seed: 11 }),
+      // The run's seed also flips the simulator's reply/push coin (random order by default, issue 20).
+      startSim({ port: 0, speed: 0, seed: 11, behaviour: { replyOrder: 'random', orderSeed: SEED } }),
       startPrivateRedis({ appendOnly: true }),
       bundleChild('tests/fixtures/chaos-worker.ts'),
     ]);
@@ -236,7 +238,7 @@ describe('the trading core under chaos', () => {
     ).length;
     const s = workers.stats;
     const summary =
-      `chaos seed ${SEED}: ${s.kills} kills (${s.killsMidOrder} mid-order, of which ${killsAfterPlacement} ` +
+      `chaos seed ${SEED} (also the reply/push order seed): ${s.kills} kills (${s.killsMidOrder} mid-order, of which ${killsAfterPlacement} ` +
       `after the venue had the order; ${s.killsDuringStart} during start-up), ${s.spawned} workers ` +
       `spawned, ${s.diedOnTheirOwn} died on their own, start-up ${median(s.startupMs)} ms median; redis started ${redis.starts}×; faults hit: lost responses ` +
       `${faults.lost.taken}/${faults.lost.set}, 503s ${faults.http.taken}/${faults.http.set}; ` +
