@@ -263,6 +263,7 @@ export async function run(): Promise<Record<string, number | string>> {
       env,
       config,
       role: 'worker',
+      engine: 'legacy',
       queues: [],
       prefix,
       notifier: new MemoryNotifier(),

@@ -229,6 +229,7 @@ export async function run(): Promise<Record<string, number | string>> {
       role: 'all',
       prefix,
       notifier: new MemoryNotifier(),
+      engine: 'legacy',
       // Market time stands still between pushed bars; the engine must agree with the venue on what has closed.
       clock: { now: () => venue.time() },
     });

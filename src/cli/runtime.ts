@@ -34,10 +34,17 @@ import { bybitCandleSource } from './bybit-candles.js';
 import { storeCandleSource } from '../data/store-source.js';
 import { metrics, observeQueues, stopObservingQueues } from '../platform/metrics.js';
 import { embeddedDir } from './migrate.js';
+import { buildDesk, deskSubmitter, subscribeDeskFeeds } from './desk-wiring.js';
+import { deskHandlers } from '../../jobs/decide.js';
+import type { Desk } from '../engine/desk/desk.js';
+import { createDeskServices } from '../engine/desk/services.js';
+import type { TradingServices } from '../engine/services.js';
+import { createTradingServices } from '../engine/trading-services.js';
 
 export const ROLES = ['all', 'gateway', 'worker', 'scheduler'] as const;
 /** What a worker takes by default; alerts are delivered by the gateway, which holds the chat connections. */
 export const WORKER_QUEUES: readonly QueueName[] = [
+  QUEUES.decisions,
   QUEUES.ticks,
   QUEUES.orders,
   QUEUES.reconcile,
@@ -58,10 +65,20 @@ export interface RuntimeOptions {
   notifier?: Notifier;
   /** More job handlers (alerts, backtests) by job name. */
   extraHandlers?: (deps: EngineDeps) => HandlerMap;
+  /** Where bosun.yaml was read from: user strategy files resolve against its folder. */
+  configSource?: string;
+  /**
+   * `desk` (default): the account's one kernel decides everything, fed through the decision queue.
+   * `legacy`: the first wave's tick and submit pipeline, kept while its chaos test moves to the desk.
+   */
+  engine?: 'desk' | 'legacy';
 }
 
 export interface Runtime {
   deps: EngineDeps;
+  /** What chat, the console and the dashboard may ask of the trading core. */
+  services: TradingServices;
+  desk: Desk | null;
   db: DbHandle;
   exchange: ExchangeHandle;
   queues: Queues;
@@ -77,7 +94,14 @@ export function redisDownMessage(url: string, error: string): string {
  * Jobs each worker process runs at once, per queue. A tick mostly waits on Postgres and the venue, so one
  * process keeps many in flight: at a candle close every instance decides within the same second.
  */
-export const WORKER_CONCURRENCY = { orders: 4, ticks: 24, reconcile: 1, alerts: 1, backtests: 1 } as const;
+export const WORKER_CONCURRENCY = {
+  decisions: 1,
+  orders: 4,
+  ticks: 24,
+  reconcile: 1,
+  alerts: 1,
+  backtests: 1,
+} as const;
 
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const log = logger();
@@ -176,6 +200,30 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         : enqueue('submit-order', { intentId }, await submitJobId(intentId)),
   };
 
+  const useDesk = (o.engine ?? 'desk') === 'desk';
+  const wiring = useDesk
+    ? buildDesk({
+        config: o.config,
+        ...(o.configSource ? { configSource: o.configSource } : {}),
+        db: db.db,
+        exchange: exchange.exchange,
+        clock: deps.clock,
+        notifier: deps.notifier,
+        log,
+      })
+    : null;
+  // One decision at a time for the account, across every worker process.
+  if (useDesk) await queues.decisions.setGlobalConcurrency(1);
+  const submitter = deskSubmitter({
+    queue: queues.decisions,
+    connection: () => new Redis(o.env.redisUrl, { maxRetriesPerRequest: null }),
+    prefix,
+  });
+  shutdown.add('desk requests', () => submitter.close());
+  const services: TradingServices = wiring
+    ? createDeskServices(deps, submitter.submit)
+    : createTradingServices(deps);
+
   const wantWorkers = o.role === 'all' || o.role === 'worker';
   const wantScheduler = o.role === 'all' || o.role === 'scheduler';
   const wantGateway = o.role === 'all' || o.role === 'gateway';
@@ -192,6 +240,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const candles = storeCandleSource(o.env.dataDir, { fallback: async () => exchangeCandles });
     const handlers: HandlerMap = {
       ...engineHandlers(deps),
+      ...(wiring ? deskHandlers(wiring.desk, deps, queues.decisions) : {}),
       'run-backtest': backtestHandler({ db: deps.db, clock: deps.clock, candles, alerts: queues.alerts }),
       'backtest-sweep': backtestSweepHandler({ sources: { bybit: candles } }),
       'send-digest': () =>
@@ -224,38 +273,56 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     await schedule(queues.reconcile, 'heartbeat', { every: 60_000 }, 'heartbeat', {});
     for (const inst of await listStrategyInstances(db.db)) {
       const id = `tick-${inst.id}`;
-      if (!inst.enabled) {
+      if (!inst.enabled || useDesk) {
         await queues.ticks.removeJobScheduler(id);
         continue;
       }
       // The fallback for a missed kline message: one tick per interval, a little after the close.
       await schedule(queues.ticks, id, { every: intervalMs(inst.interval) }, 'tick', { instanceId: inst.id });
     }
-    await enqueue('reconcile', { reason: 'start' });
+    if (useDesk) {
+      // The desk looks its open orders up at start and every half minute; the legacy reconcile is off.
+      await queues.reconcile.removeJobScheduler('reconcile-every-minute');
+      await schedule(queues.decisions, 'desk-sweep', { every: 30_000 }, 'desk-sweep', { reason: 'schedule' });
+      await enqueue('desk-sweep', { reason: 'start' });
+    } else await enqueue('reconcile', { reason: 'start' });
   }
 
   if (wantGateway) {
     const ex = exchange.exchange;
     const unsubs: (() => void)[] = [];
     const fillQueue = new KeyedSerial();
-    unsubs.push(
-      await ex.subscribeExecutions((f) => {
-        void fillQueue
-          .run(`${f.category}:${f.symbol}`, async () => {
-            await applyFillReport(deps, f);
-          })
-          .catch((e) => log.error({ err: String(e) }, 'fill not applied'));
-      }),
-    );
-    unsubs.push(
-      await ex.subscribeOrders(
-        (r) =>
-          void applyOrderReport(deps, r).catch((e) =>
-            log.error({ err: String(e) }, 'order report not applied'),
-          ),
-      ),
-    );
-    unsubs.push(ex.onResync(async () => enqueue('reconcile', { reason: 'reconnect' })));
+    if (wiring) {
+      unsubs.push(
+        ...(await subscribeDeskFeeds({
+          ex,
+          queue: queues.decisions,
+          kernelConfig: await wiring.kernelConfig(),
+          log,
+        })),
+      );
+      unsubs.push(ex.onResync(async () => enqueue('desk-sweep', { reason: 'reconnect' })));
+    } else {
+      unsubs.push(
+        await ex.subscribeExecutions((f) => {
+          void fillQueue
+            .run(`${f.category}:${f.symbol}`, async () => {
+              await applyFillReport(deps, f);
+            })
+            .catch((e) => log.error({ err: String(e) }, 'fill not applied'));
+        }),
+      );
+      unsubs.push(
+        await ex.subscribeOrders(
+          (r) =>
+            void applyOrderReport(deps, r).catch((e) =>
+              log.error({ err: String(e) }, 'order report not applied'),
+            ),
+        ),
+      );
+      unsubs.push(ex.onResync(async () => enqueue('reconcile', { reason: 'reconnect' })));
+      unsubs.push(...(await subscribeCandleTicks({ ex, db: db.db, enqueue, log })));
+    }
     unsubs.push(
       ex.onStatus((s) => {
         if (s.type === 'reconnected') metrics.wsReconnect(s.stream === 'private' ? 'private' : 'public');
@@ -264,11 +331,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         }
       }),
     );
-    unsubs.push(...(await subscribeCandleTicks({ ex, db: db.db, enqueue, log })));
     shutdown.add('streams', async () => unsubs.forEach((u) => u()));
   }
 
-  return { deps, db, exchange, queues, shutdown, enqueue };
+  return { deps, services, desk: wiring?.desk ?? null, db, exchange, queues, shutdown, enqueue };
 }
 
 export function parseQueues(list: string | undefined): QueueName[] | undefined {

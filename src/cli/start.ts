@@ -39,6 +39,7 @@ export async function runStart(args: string[], io: CliIo, env: Env): Promise<num
     env,
     config,
     role,
+    configSource: source,
     ...(queues ? { queues } : {}),
   });
   const gateway = role === 'all' || role === 'gateway';

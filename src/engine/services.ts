@@ -49,8 +49,11 @@ export interface KillOutcome {
 
 export interface TradingServices {
   requestTrade(req: TradeRequest): Promise<TradeOutcome>;
-  /** Close one symbol's position (reduce-only market order through risk), or all of them. */
-  closePosition(target: { symbol: string } | 'all', actor: Actor): Promise<TradeOutcome[]>;
+  /**
+   * Close the operator's (manual) position on a symbol, one book (a strategy instance), or every book; each
+   * a market order through risk.
+   */
+  closePosition(target: { symbol: string } | { book: string } | 'all', actor: Actor): Promise<TradeOutcome[]>;
   /** Cancel all, flatten, state HALTED (persisted). */
   kill(actor: Actor, reason: string): Promise<KillOutcome>;
   /** HALTED/REDUCING → ACTIVE; the caller checks the admin role. */

@@ -73,6 +73,8 @@ export function createTradingServices(deps: EngineDeps): TradingServices {
     },
 
     async closePosition(target, actor): Promise<TradeOutcome[]> {
+      if (target !== 'all' && 'book' in target)
+        return [{ kind: 'invalid', message: 'closing one book needs the desk (the kernel engine)' }];
       const open = (await listPositions(deps.db)).filter(
         (p) => !p.size.isZero() && (target === 'all' || p.symbol === target.symbol),
       );

@@ -108,6 +108,8 @@ export interface KernelStats {
 }
 
 const DEFAULT_TIMEOUT_BARS = 3;
+/** An operator's limit order rests a day (in one-minute bars) unless cancelled: a person placed it on purpose. */
+const MANUAL_LIMIT_BARS = 1440;
 const NOTHING: Command[] = Object.freeze([]) as unknown as Command[];
 
 export class Kernel {
@@ -123,6 +125,8 @@ export class Kernel {
   private readonly seenFills = new Set<string>();
   private readonly protections = new Map<string, Protection>();
   private readonly leverageSet = new Set<string>();
+  /** Instances paused by the operator (`/pause`): they read bars and decide nothing. */
+  private readonly paused = new Set<string>();
   private tradingState: TradingState = 'ACTIVE';
   private now = 0;
   private out: Command[] = [];
@@ -188,6 +192,8 @@ export class Kernel {
     for (const rt of readers.own) {
       if (this.protections.size > 0) this.trail(rt.id, category, symbol);
       const actions = rt.onOwnBar(ev.bar);
+      // A paused instance keeps its indicators current; what it asks for is dropped.
+      if (this.paused.has(rt.id)) continue;
       for (const a of actions) this.act(rt, a);
     }
     return this.end();
@@ -302,7 +308,9 @@ export class Kernel {
             cmd.side,
             'manual',
             `by ${cmd.by}`,
-            undefined,
+            cmd.price
+              ? { type: 'limit', price: { price: cmd.price }, timeoutBars: MANUAL_LIMIT_BARS }
+              : undefined,
             cmd.by,
           ),
           {
@@ -310,11 +318,18 @@ export class Kernel {
           },
         );
         break;
-      case 'close-book':
-        for (const rt of this.instances) {
-          if (rt.id === cmd.book)
-            this.exitBook(rt.id, rt.cfg.category, rt.cfg.symbol, 1, `/close ${cmd.book} by ${cmd.by}`);
-        }
+      case 'close-book': {
+        // Every symbol the book holds: an instance's own, the manual book's, the external one's.
+        const open = [...this.account.ledger.entries()].filter(
+          (b) => b.book === cmd.book && !b.position.size.isZero(),
+        );
+        for (const { position: p } of open)
+          this.exitBook(cmd.book, p.category, p.symbol, 1, `/close ${cmd.book} by ${cmd.by}`);
+        break;
+      }
+      case 'pause':
+        if (cmd.paused) this.paused.add(cmd.book);
+        else this.paused.delete(cmd.book);
         break;
       case 'close-manual':
         this.exitBook(MANUAL_BOOK, cmd.category, cmd.symbol, 1, `/close ${cmd.symbol} by ${cmd.by}`);

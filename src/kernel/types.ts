@@ -168,9 +168,12 @@ export type OperatorCommand =
       readonly symbol: string;
       readonly side: Side;
       readonly qty: Decimal;
+      /** A limit price; absent for a market order. */
+      readonly price?: Decimal;
       readonly by: string;
     }
   | { readonly kind: 'close-book'; readonly book: string; readonly by: string }
+  | { readonly kind: 'pause'; readonly book: string; readonly paused: boolean; readonly by: string }
   | {
       readonly kind: 'close-manual';
       readonly category: Category;

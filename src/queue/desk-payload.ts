@@ -56,9 +56,18 @@ export const operatorCommand = z.discriminatedUnion('kind', [
     symbol: z.string().min(1),
     side,
     qty: decimalString,
+    price: decimalString.optional(),
     by: z.string().min(1),
   }),
   z.strictObject({ kind: z.literal('close-book'), book: z.string().min(1), by: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('pause'),
+    book: z.string().min(1),
+    paused: z.boolean(),
+    by: z.string().min(1),
+  }),
+  /** Rebuild the desk from Postgres and bosun.yaml (a risk limit changed): no decision of its own. */
+  z.strictObject({ kind: z.literal('reload'), by: z.string().min(1) }),
   z.strictObject({
     kind: z.literal('close-manual'),
     category,

@@ -10,7 +10,6 @@ import { createRedis } from '../queue/connection.js';
 import { bybitCandleSource } from '../cli/bybit-candles.js';
 import { healthProbes, VERSION, type ChatGateway } from '../cli/chat-gateway.js';
 import type { Runtime } from '../cli/runtime.js';
-import { createTradingServices } from '../engine/trading-services.js';
 import { buildWebApp } from './server.js';
 import { exposureWarning, webSettings, type WebSettings } from './settings.js';
 
@@ -46,7 +45,7 @@ export async function startWeb(
       version: VERSION,
       startedAt: rt.deps.clock.now(),
     },
-    services: createTradingServices(rt.deps),
+    services: rt.services,
     ...(chat ? { approvals: { refresh: (id: number) => chat.gateway.board.refresh(id) } } : {}),
     health: healthProbes(rt),
     enqueueBacktest: (job, data, id) => rt.enqueue(job, data, id),

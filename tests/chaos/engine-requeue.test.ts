@@ -45,7 +45,7 @@ describe('reconcile re-enqueues approved intents whose submit job cannot run', (
       BYBIT_WS_URL: sim.wsUrl,
     });
     const base = { env, config, prefix, notifier: new MemoryNotifier() };
-    gateway = await startRuntime({ ...base, role: 'gateway' });
+    gateway = await startRuntime({ ...base, role: 'gateway', engine: 'legacy' });
     const svc = createTradingServices(gateway.deps);
     for (const k of ['lost', 'failed', 'orphaned'] as const) {
       const out = await svc.requestTrade({ symbol: 'BTCUSDT', side: 'Buy', qty: dec('0.001'), actor });
@@ -69,7 +69,7 @@ describe('reconcile re-enqueues approved intents whose submit job cannot run', (
       ?.moveToFailed(new UnrecoverableError('stalled more than allowable limit'), token);
     await hand.close();
 
-    worker = await startRuntime({ ...base, role: 'worker', queues: ['orders'] });
+    worker = await startRuntime({ ...base, role: 'worker', engine: 'legacy', queues: ['orders'] });
     // As if the intents had waited past STUCK_AFTER_MS: reconcile's view of "now" moves on, the rows do not.
     report = await reconcile({ ...gateway.deps, clock: { now: () => Date.now() + STUCK_AFTER_MS + 5_000 } });
   }, 60_000);

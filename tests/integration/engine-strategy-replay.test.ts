@@ -61,6 +61,8 @@ describe('a strategy on replayed data, end to end', () => {
       role: 'all',
       prefix,
       notifier,
+      // The first wave's tick pipeline; the desk's replay is tests/integration/desk-*.test.ts.
+      engine: 'legacy',
       clock: { now: () => sim.market.time() },
     });
   });

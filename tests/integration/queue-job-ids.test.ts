@@ -51,6 +51,8 @@ describe('order job ids across runs sharing one Redis', () => {
       config: parseConfig({ approvals: { mode: 'auto' } }),
       role: 'all',
       notifier: new MemoryNotifier(),
+      // Submit-order job ids belong to the first wave's pipeline.
+      engine: 'legacy',
     });
   }, 30_000);
 

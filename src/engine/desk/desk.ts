@@ -1,7 +1,7 @@
 // The account's desk: the one kernel of a live account, fed one event at a time (the decision queue runs
 // one job at a time across all workers). Each event's decision is written in one transaction before
 // anything is sent; a process that finds another decided since rebuilds from Postgres first.
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { keyResult } from '../../db/repos/idempotency.js';
 import { recordBookFill } from '../../db/repos/kernel-books.js';
@@ -12,7 +12,8 @@ import {
   type KernelRiskDecision,
 } from '../../db/repos/kernel-store.js';
 import { createApproval } from '../../db/repos/approvals.js';
-import { intents as intentsTable, orders } from '../../db/schema/index.js';
+import { listStrategyInstances } from '../../db/repos/strategies.js';
+import { approvals as approvalsTable, intents as intentsTable, orders } from '../../db/schema/index.js';
 import type { Clock } from '../../domain/clock.js';
 import { Decimal } from '../../domain/decimal.js';
 import { classifyBybitExecType } from '../../domain/fill.js';
@@ -97,6 +98,9 @@ export class Desk {
     for (const o of snap.orders) symbols.set(`${o.order.category}:${o.order.symbol}`, o.order);
     for (const s of symbols.values()) await this.ensureInstrument(k, s.category, s.symbol);
     k.restore(snap);
+    for (const row of await listStrategyInstances(this.deps.db)) {
+      if (row.paused) k.onOperator({ kind: 'pause', book: row.id, paused: true, by: 'stored' }, snap.now);
+    }
     this.epoch = snap.epoch;
     await this.warmUp(k);
     await this.refreshWallet(k);
@@ -206,7 +210,13 @@ export class Desk {
           const [t] = await this.deps.exchange.tickers(c.category, c.symbol);
           if (t) k.account.mark(c.category, c.symbol, t.lastPrice.toNumber());
         }
-        commands = k.onOperator(operatorOf(c), now);
+        const cmd = operatorOf(c);
+        if (!cmd) {
+          // `reload`: the next event finds no kernel and rebuilds it with what changed (a risk limit).
+          this.kernel = null;
+          return NOTHING_DECIDED;
+        }
+        commands = k.onOperator(cmd, now);
         break;
       }
     }
@@ -240,6 +250,7 @@ export class Desk {
     );
     const { db } = this.deps;
     let approvals: DeskResult['approvals'] = [];
+    let withdrawn: { approvalId: number; intentId: number; by: string }[] = [];
     await db.transaction(async (tx) => {
       if (fill) {
         await recordBookFill(tx, {
@@ -260,8 +271,11 @@ export class Desk {
       });
       if (r.stale || !r.written) throw new StaleDesk(`epoch ${this.epoch} is behind ${r.epoch}`);
       if (asks.length > 0) approvals = await this.openApprovals(tx, asks, k);
+      withdrawn = await closeApprovalsOf(tx, changes);
       this.epoch = r.epoch;
     });
+    for (const w of withdrawn)
+      await this.deps.notifier.notify({ kind: 'approval-decided', ...w, outcome: 'expired' });
     const ids = await this.intentIds(changes.intents.map((i) => i.ref));
     const exec = await executeCommands(
       this.deps.exchange,
@@ -337,6 +351,41 @@ export class Desk {
       .where(eq(orders.orderLinkId, orderLinkId));
     return r?.book ?? null;
   }
+}
+
+/**
+ * Approvals of intents that ended while they waited (withdrawn by /kill or a strategy's turn, expired):
+ * decided here so no card can still be pressed into a trade; their messages are edited by the notice.
+ */
+async function closeApprovalsOf(
+  tx: Db,
+  changes: KernelChanges,
+): Promise<{ approvalId: number; intentId: number; by: string }[]> {
+  const ended = changes.intents.filter((i) => i.status === 'withdrawn' || i.status === 'expired');
+  if (ended.length === 0) return [];
+  const rows = await tx
+    .update(approvalsTable)
+    .set({ status: 'expired', decidedAt: new Date(), decidedBy: 'withdrawn' })
+    .where(
+      and(
+        eq(approvalsTable.status, 'pending'),
+        inArray(
+          approvalsTable.intentId,
+          tx
+            .select({ id: intentsTable.id })
+            .from(intentsTable)
+            .where(
+              inArray(
+                intentsTable.ref,
+                ended.map((i) => i.ref),
+              ),
+            ),
+        ),
+      ),
+    )
+    .returning({ approvalId: approvalsTable.id, intentId: approvalsTable.intentId });
+  const by = ended.some((i) => i.reason.includes('/kill')) ? '/kill' : 'withdrawn';
+  return rows.map((r) => ({ ...r, by }));
 }
 
 /** Denials are kept with the intent they judged, with their reasons, for chat and the audit. */

@@ -45,15 +45,22 @@ export function fillOf(ev: FillDeskEvent): Fill {
   };
 }
 
-/** The kernel's operator command from its wire form. */
-export function operatorOf(w: OperatorWire): OperatorCommand {
-  if (w.kind === 'trade') return { ...w, qty: new Decimal(w.qty) };
+/** The kernel's operator command from its wire form (null for the desk's own `reload`). */
+export function operatorOf(w: OperatorWire): OperatorCommand | null {
+  if (w.kind === 'reload') return null;
+  if (w.kind === 'trade') {
+    const { price, ...rest } = w;
+    return { ...rest, qty: new Decimal(w.qty), ...(price ? { price: new Decimal(price) } : {}) };
+  }
   return w;
 }
 
 /** The wire form of an operator command (money as strings). */
 export function operatorWire(c: OperatorCommand): OperatorWire {
-  if (c.kind === 'trade') return { ...c, qty: c.qty.toFixed() };
+  if (c.kind === 'trade') {
+    const { price, ...rest } = c;
+    return { ...rest, qty: c.qty.toFixed(), ...(price ? { price: price.toFixed() } : {}) };
+  }
   return c;
 }
 

@@ -83,6 +83,8 @@ export function placeParams(inst: Instrument, req: PlaceOrderRequest): OrderPara
     ...(linear && req.reduceOnly !== undefined ? { reduceOnly: req.reduceOnly } : {}),
     ...(linear ? { positionIdx: req.positionIdx ?? 0 } : {}),
     ...(trigger ? { triggerPrice: toPlain(trigger), triggerDirection: direction(req) } : {}),
+    // Spot's conditional orders are their own kind at Bybit: without the filter the trigger is not armed.
+    ...(!linear && trigger ? { orderFilter: 'StopOrder' as const } : {}),
     ...(tp ? { takeProfit: toPlain(tp) } : {}),
     ...(sl ? { stopLoss: toPlain(sl) } : {}),
     ...(linear && (tp || sl) ? { tpslMode: 'Full' as const } : {}),
