@@ -51,6 +51,8 @@ describe('the order flow under seeded reply/push ordering', () => {
       role: 'all',
       prefix,
       notifier: new MemoryNotifier(),
+      // The first wave's submit pipeline (createTradingServices below), until this run moves to the desk.
+      engine: 'legacy',
     });
   }, 60_000);
 
