@@ -1,9 +1,10 @@
-// /health: database, queue and exchange probes with latencies, plus uptime.
+// /health: database, queue and exchange probes with latencies, plus uptime. One line per check, so a
+// long detail ("reachable in 12 ms, clock skew -3 ms") wraps on a phone instead of being cut.
 import { defineCommand } from '../src/chat/core/command.js';
 import { zNone } from '../src/chat/core/args.js';
 import { fmtDuration } from '../src/chat/core/format.js';
 import { runProbes } from '../src/chat/core/probes.js';
-import { note, table } from '../src/chat/core/reply.js';
+import { note, text } from '../src/chat/core/reply.js';
 import { sql } from 'drizzle-orm';
 
 export default defineCommand({
@@ -27,10 +28,7 @@ export default defineCommand({
       title: bad.length ? `Health: ${bad.length} problem${bad.length === 1 ? '' : 's'}` : 'Health: all good',
       tone: bad.length ? 'warn' : 'ok',
       blocks: [
-        table(
-          ['Check', 'OK', 'ms', 'Detail'],
-          results.map((r) => [r.name, r.ok ? '✓' : '✗', String(r.ms), r.detail]),
-        ),
+        text(results.map((r) => `${r.ok ? '✓' : '✗'} ${r.name} (${r.ms} ms): ${r.detail}`).join('\n')),
         note(
           `${deps.info.version} · up ${fmtDuration(deps.clock.now() - deps.info.startedAt)} · ${deps.info.mode} on ${deps.info.exchangeEnv}`,
         ),

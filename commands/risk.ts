@@ -31,6 +31,7 @@ export default defineCommand({
   example: 'risk set maxLeverage 2',
   args,
   role: (a) => (a.length === 0 ? 'viewer' : 'admin'),
+  usageRoles: ['viewer', 'admin'],
   async handler(input, deps) {
     const base = flattenRisk(deps.config.risk);
     if (input.args.length === 3) {

@@ -2,7 +2,7 @@
 // bot over its Redis (the bot answers each line and pushes fills and alerts as they happen), so it opens
 // neither the bot's database — an embedded one is locked to the bot — nor an exchange connection.
 import { join } from 'node:path';
-import { connectRemoteConsole, NoBotError, renderPlain, runConsole } from '../chat/console/index.js';
+import { connectRemoteConsole, MessagePrinter, NoBotError, runConsole } from '../chat/console/index.js';
 import type { ConsoleEvent } from '../chat/console/index.js';
 import { saveAttachments } from '../chat/core/save-attachments.js';
 import type { Env } from '../platform/env.js';
@@ -21,10 +21,9 @@ and fills, alerts and approval requests are printed as they happen. It works wit
 too, since it never opens the database. Type /help; /quit or Ctrl-D leaves. With stdin not a terminal it
 reads one command per line and prints the replies.`;
 
-/** An alert, or a new version of a message printed earlier (an approval card after a vote). */
-async function eventText(e: ConsoleEvent, fileDir: string): Promise<string> {
-  const body = renderPlain(await saveAttachments(e.reply, fileDir), 0, true).text;
-  return e.kind === 'edit' ? `(update to message ${e.messageId})\n${body}` : body;
+/** An alert, or a new version of a message printed earlier (an approval card after a vote); null: shown. */
+async function eventText(e: ConsoleEvent, fileDir: string, printer: MessagePrinter): Promise<string | null> {
+  return printer.text(e.kind, e.messageId, await saveAttachments(e.reply, fileDir));
 }
 
 export async function runConsoleCommand(io: CliIo, env: Env): Promise<number> {
@@ -33,12 +32,16 @@ export async function runConsoleCommand(io: CliIo, env: Env): Promise<number> {
   const fileDir = join(env.dataDir, 'exports');
   // Events are written in arrival order, never in the middle of a reply.
   let printing = Promise.resolve();
+  const printer = new MessagePrinter();
   const remote = await connectRemoteConsole({
     connect: () => new Redis(env.redisUrl, { maxRetriesPerRequest: null }),
     prefix: env.queuePrefix ?? DEFAULT_PREFIX,
     where: describeRedisUrl(env.redisUrl),
     onEvent: (e) => {
-      printing = printing.then(async () => void io.stdout.write(`${await eventText(e, fileDir)}\n`));
+      printing = printing.then(async () => {
+        const out = await eventText(e, fileDir, printer);
+        if (out !== null) io.stdout.write(`${out}\n`);
+      });
     },
   }).catch((e: unknown) => {
     throw e instanceof NoBotError ? new ConfigError(e.message) : e;

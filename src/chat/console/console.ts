@@ -71,19 +71,40 @@ export async function runConsole(opts: RunConsoleOptions): Promise<void> {
   }
 }
 
+/**
+ * What a terminal prints for a pushed message and its later versions. An edit that changes nothing is
+ * not printed again: an approval is re-rendered both by the vote and by the decision's alert.
+ */
+export class MessagePrinter {
+  private readonly shown = new Map<string, string>();
+
+  /** The text to print, or null when this version of the message is already on screen. */
+  text(kind: 'send' | 'edit', messageId: string, reply: Reply): string | null {
+    const body = renderPlain(reply, 0, true).text;
+    if (kind === 'edit' && this.shown.get(messageId) === body) return null;
+    this.shown.set(messageId, body);
+    // Old messages scroll away; keep the last few hundred.
+    if (this.shown.size > 500) this.shown.delete(this.shown.keys().next().value ?? '');
+    return kind === 'edit' ? `(update to message ${messageId})\n${body}` : body;
+  }
+}
+
 /** Alerts and approval requests printed to the terminal (the demo's notification channel). */
 export class ConsoleSink implements ChatSink {
   readonly platform = 'console' as const;
   private next = 1;
+  private readonly printer = new MessagePrinter();
 
   constructor(private readonly output: NodeJS.WritableStream) {}
 
   async send(chatId: string, reply: Reply): Promise<MessageRef> {
-    this.output.write(`${renderPlain(reply, 0, true).text}\n`);
-    return { platform: 'console', chatId, messageId: String(this.next++) };
+    const messageId = String(this.next++);
+    this.output.write(`${this.printer.text('send', messageId, reply)}\n`);
+    return { platform: 'console', chatId, messageId };
   }
 
   async edit(ref: MessageRef, reply: Reply): Promise<void> {
-    this.output.write(`(update to message ${ref.messageId})\n${renderPlain(reply, 0, true).text}\n`);
+    const out = this.printer.text('edit', ref.messageId, reply);
+    if (out !== null) this.output.write(`${out}\n`);
   }
 }

@@ -1,5 +1,11 @@
 // The console adapter's public surface.
-export { runConsole, ConsoleSink, type RunConsoleOptions, type ConsoleActor } from './console.js';
+export {
+  runConsole,
+  ConsoleSink,
+  MessagePrinter,
+  type RunConsoleOptions,
+  type ConsoleActor,
+} from './console.js';
 export { renderPlain } from './render.js';
 export {
   connectRemoteConsole,

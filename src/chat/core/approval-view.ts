@@ -67,7 +67,7 @@ export function renderApproval(d: ApprovalDetail, ctx: ApprovalContext): Reply {
   if (notional) {
     const rate =
       inputDec(inputs, 'feeRate') ?? dec(TAKER_FEE[intent.category === 'spot' ? 'spot' : 'linear']);
-    rows.push(['Est. fees', fmtMoney(notional.mul(rate), 4)]);
+    rows.push(['Est. fees', fmtMoney(notional.mul(rate))]);
   }
   if (qty && price) {
     const signed = intent.side === 'Sell' ? qty.neg() : qty;

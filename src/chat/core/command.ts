@@ -41,6 +41,8 @@ export interface CommandInfo {
   usage: string;
   example: string;
   role: Role;
+  /** The role each usage line needs, in order (`risk` viewer, `risk set` admin). */
+  usageRoles: Role[];
 }
 
 export interface CommandDeps {
@@ -85,6 +87,8 @@ export interface CommandSpec<A> {
   args: z.ZodType<A>;
   /** The lowest role allowed; a function when a subcommand needs more (e.g. `risk set`). */
   role: Role | ((args: A) => Role);
+  /** With a role function: the role each usage line needs, so help does not call `risk set` viewer. */
+  usageRoles?: Role[];
   /** A prompt when this invocation must be confirmed first (`kill`, `close all`), else null. */
   confirm?: (args: A) => string | null;
   /**
@@ -115,6 +119,8 @@ export interface Command {
   readonly example: string;
   /** The role needed for the command's plainest form (shown in help). */
   readonly baseRole: Role;
+  /** The role each usage line needs (the base role for every line unless the spec says otherwise). */
+  readonly usageRoles: Role[];
   parse(tokens: string[]): ParseResult;
 }
 
@@ -127,6 +133,9 @@ export function defineCommand<A>(spec: CommandSpec<A>): Command {
     usage: spec.usage,
     example: spec.example,
     baseRole: typeof spec.role === 'string' ? spec.role : 'viewer',
+    usageRoles:
+      spec.usageRoles ??
+      spec.usage.split('\n').map(() => (typeof spec.role === 'string' ? spec.role : 'viewer')),
     parse(tokens) {
       const r = spec.args.safeParse(tokens);
       if (!r.success) return { ok: false, error: r.error };

@@ -60,6 +60,7 @@ export class Registry {
       usage: c.usage,
       example: c.example,
       role: c.baseRole,
+      usageRoles: c.usageRoles,
     }));
   }
 
