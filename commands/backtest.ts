@@ -1,7 +1,7 @@
-// /backtest <strategy> <symbol> <interval> <from> <to> [k=v …]: store a run, queue the run-backtest job and
-// answer "queued" at once; progress and the result (stats + chart) arrive in this chat. `/backtest last`
-// and `/backtest #N` show a stored run. Needs the job queue, so the composition root builds it with
-// backtestCommand({ enqueue }) and registers it through buildGateway's extraCommands.
+// /backtest <strategy> <symbol> <interval> <from> <to> [k=v …]: store a run, queue the run-backtest job (a
+// kernel backtest with the bot's rules) and answer "queued" at once; progress and the result (stats +
+// chart) arrive in this chat. `/backtest last` and `/backtest #N` show a stored run. Needs the job queue,
+// so the composition root builds it with backtestCommand({ enqueue }) through buildGateway's extraCommands.
 import { z } from 'zod';
 import { failRun, getRun, insertRun, latestDoneRun, type RunRequest } from '../src/backtest/chat-run.js';
 import { parsePositiveDecimal, zId, zSymbol } from '../src/chat/core/args.js';
@@ -215,7 +215,9 @@ export function backtestCommand(opts: { enqueue?: EnqueueBacktest } = {}): Comma
           text(
             `${label}, ${fmtTime(request.from)} → ${fmtTime(request.to)} UTC (about ${bars.toLocaleString('en-US')} bars).`,
           ),
-          note('Progress and the result (stats and chart) will be posted in this chat.'),
+          note(
+            "It runs with the bot's rules (sizing, risk limits, approval policy, Bybit fees). Progress and the result (stats and chart) will be posted in this chat.",
+          ),
         ],
       };
     },
