@@ -14,6 +14,8 @@ import { approvals, idempotencyKeys } from '../../db/schema/index.js';
 import { dec, ZERO, type Decimal } from '../../domain/decimal.js';
 import type { Clock } from '../../domain/clock.js';
 import { logger } from '../../platform/logger.js';
+import { accountEquity } from '../../reports/index.js';
+import { REPORT_CCY } from './report-format.js';
 import { approvalState, renderApproval, type ApprovalContext } from './approval-view.js';
 import type { ApprovalRefresher } from './command.js';
 import type { ChatPlatform, MessageRef, Reply } from './reply.js';
@@ -184,8 +186,8 @@ export class ApprovalBoard implements ApprovalRefresher {
       gross = gross.add(p.size.abs().mul(p.markPrice ?? p.avgEntry));
       if (p.symbol === symbol) size = p.size;
     }
-    const usdt = bals.find((b) => b.coin === 'USDT');
-    const equity = eq0?.equity ?? usdt?.equity ?? null;
+    // The equity /status and /balance show, so the card's "% of equity" agrees with them.
+    const equity = accountEquity(bals, eq0, REPORT_CCY)?.equity ?? null;
     return {
       equity: equity ? dec(equity) : null,
       positionSize: size,
