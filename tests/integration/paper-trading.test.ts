@@ -91,6 +91,8 @@ describe('paper trading on a replayed public feed', () => {
       prefix,
       notifier: new MemoryNotifier(),
       clock: { now: () => box.rt?.exchange.sim?.market.time() ?? Date.now() },
+      // Watches the first wave's tick pipeline (last_candle_time, the orders queue) until it moves to the desk.
+      engine: 'legacy',
     });
     box.rt = r;
     return r;
