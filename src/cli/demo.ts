@@ -121,7 +121,15 @@ export async function runDemo(args: string[], io: CliIo, env: Env): Promise<numb
     config,
     role: 'all',
     prefix,
-    sim: { data: values.data ?? DEMO_DATA, dataSymbol: 'BTCUSDT', speed, historyBars: 60 },
+    sim: {
+      data: values.data ?? DEMO_DATA,
+      dataSymbol: 'BTCUSDT',
+      speed,
+      historyBars: 60,
+      // The replay runs 60× on a bot that keeps the wall clock: bars at the file's (past) times close at
+      // once and its data carries the server's time. Moved to now, they would run ahead of that clock.
+      behaviour: { replayTimes: 'file' },
+    },
   });
   rt.shutdown.addLast('demo queues', () => dropQueues(env.redisUrl, prefix));
   try {

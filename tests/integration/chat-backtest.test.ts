@@ -102,7 +102,14 @@ beforeAll(async () => {
   tg = await new TelegramEmulator(TOKEN).start();
   slack = await new SlackEmulator('xoxb-test').start();
   h = await freshPgDb();
-  sim = await startSim({ port: 0, speed: 0, data: FIXTURE.pathname, historyBars: 1519 });
+  // A source of historical klines: backtests ask for the file's own dates.
+  sim = await startSim({
+    port: 0,
+    speed: 0,
+    data: FIXTURE.pathname,
+    historyBars: 1519,
+    behaviour: { replayTimes: 'file' },
+  });
   exchange = createBybitExchange({
     env: 'sim',
     restUrl: sim.restUrl,

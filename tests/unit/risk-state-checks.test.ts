@@ -121,6 +121,21 @@ describe('stale-data', () => {
       check(run({ market: { dataTs: T0 - 3_600_000 }, positions: [LONG], proposal: kill }), 'stale-data'),
     ).toEqual(pass);
   });
+
+  it('refuses data dated ahead of the clock (a replay with file times, a wrong host clock), within 5 s it passes', () => {
+    expect(check(run({ market: { dataTs: T0 + 5_000 } }), 'stale-data')).toEqual(pass);
+    expect(check(run({ market: { dataTs: T0 + 90_000 } }), 'stale-data')).toEqual(
+      fail(
+        "market data for BTCUSDT is dated 90 s ahead of the bot's clock (data 2024-01-05T12:01:30.000Z, clock 2024-01-05T12:00:00.000Z); the clocks disagree: check the host's time sync, or a replay's times",
+      ),
+    );
+    // Years ahead is what a 2022 candle file replayed against today's server time looked like from 2022.
+    expect(check(run({ market: { dataTs: T0 + 2 * 365 * 86_400_000 } }), 'stale-data').outcome).toBe('fail');
+    const kill = { ...closeLong, source: 'kill' } as const;
+    expect(
+      check(run({ market: { dataTs: T0 + 3_600_000 }, positions: [LONG], proposal: kill }), 'stale-data'),
+    ).toEqual(pass);
+  });
 });
 
 describe('max-drawdown', () => {

@@ -41,7 +41,8 @@ export async function startWebStack(o: {
   const prefix = testPrefix(o.name);
   const [db, sim, tg] = await Promise.all([
     freshPgDb(),
-    startSim({ port: 0, speed: 0, data: FIXTURE, historyBars: 1519 }),
+    // A source of historical klines: the dashboard's backtests ask for the file's own dates.
+    startSim({ port: 0, speed: 0, data: FIXTURE, historyBars: 1519, behaviour: { replayTimes: 'file' } }),
     new TelegramEmulator(TG_TOKEN).start(),
   ]);
   for (const u of o.users)

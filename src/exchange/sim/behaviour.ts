@@ -57,8 +57,9 @@ export const BYBIT_BEHAVIOUR: Readonly<BehaviourSettings> = Object.freeze({
   unsetPrice: '',
   availableToWithdraw: '',
   historyWindow: '7d',
-  // 'now' is Bybit's truth, but engine-strategy-replay relies on file times (see the issue 20 report).
-  replayTimes: 'file',
+  // Bybit's bars are recent. A file's own times (2022) next to the server's clock made data look years
+  // ahead to a bot on the replay's clock; the risk check now refuses that, so 'file' is for kline sources.
+  replayTimes: 'now',
 });
 
 const CHOICES: { [K in keyof BehaviourSettings]: readonly string[] | 'int' | 'decimal' } = {
@@ -91,7 +92,10 @@ export const BEHAVIOUR_HELP = `behaviour switches (--behave KEY=VALUE, repeatabl
   unsetPrice=|0                              unset TP/SL/trigger print "" (as Bybit) | "0"
   availableToWithdraw=|amount                wallet coin availableToWithdraw "" (unified) | the free amount
   historyWindow=7d|off                       order-history/execution windows of at most 7 days | unlimited
-  replayTimes=file|now                       --data bars keep the file's times | are moved so the replay starts now`;
+  replayTimes=now|file                       --data bars are moved so the replay starts now (market data is
+                                             stamped with the later of the server clock and the replay's
+                                             time, so a replay run faster than real time carries its own)
+                                             | bars keep the file's times (a source of historical klines)`;
 
 /** Parse one `--behave KEY=VALUE`; returns a patch or a message naming what is accepted. */
 export function parseBehaviourFlag(flag: string): BehaviourPatch | string {
