@@ -88,9 +88,13 @@ function dataArgs(req: BacktestRequest): DataArg[] {
   });
 }
 
-/** "btcusdt-1m.csv" → BTCUSDT: the file name's first word. */
+/** "btcusdt-1m.csv" → BTCUSDT, "backtest-GOOG.csv" → GOOG: a word ending in USDT, else one in capitals, else the first. */
 function symbolFromFile(src: string): string {
-  const word = basename(src, extname(src)).split(/[^A-Za-z0-9]/)[0] ?? '';
+  const words = basename(src, extname(src))
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean);
+  const word =
+    words.find((w) => /usdt$/i.test(w)) ?? words.find((w) => /^[A-Z][A-Z0-9]+$/.test(w)) ?? words[0] ?? '';
   return word.toUpperCase().slice(0, 20) || 'ASSET';
 }
 
@@ -234,6 +238,14 @@ export async function buildKernelPlan(
       `no --data for ${symbol}: give --data ${symbol}=FILE or --data bybit:${symbol}:INTERVAL`,
     );
   };
+  for (const a of args) {
+    if (a.symbol !== null && !symbols.some((i) => i.symbol === a.symbol))
+      throw new UsageError(
+        `--data ${a.src}: no instance trades ${a.symbol} (instances trade ${symbols.map((i) => i.symbol).join(', ')})`,
+      );
+  }
+  if (args.filter((a) => a.symbol === null).length > 1)
+    throw new UsageError('several --data files: name the symbol of each, e.g. --data BTCUSDT=btc.csv');
   const data: KernelRunData[] = [];
   const instruments: Instrument[] = [];
   const over = {

@@ -329,6 +329,8 @@ describe('bosun backtest through the kernel (the default)', () => {
     [['--taker-fee', '0.5'], '--taker-fee: must be from -0.1 to below 0.1, got 0.5'],
     [['--param', 'fast=40'], '--param: param fast (40) must be less than slow (30)'],
     [['--detail', '5'], '--detail 5: '],
+    [['--data', 'ETHUSDT=eth.csv'], '--data eth.csv: no instance trades ETHUSDT (instances trade BTCUSDT)'],
+    [['--data', 'eth.csv'], 'several --data files: name the symbol of each'],
   ])('usage error %j exits 2 naming the flag', async (extra, message) => {
     const r = await cli('--data', DEMO, '--strategy', 'sma-cross', ...extra);
     expect(r.err).toContain(message);
