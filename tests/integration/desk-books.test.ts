@@ -58,7 +58,12 @@ describe('the live desk keeps every position in its own book', () => {
   }
 
   async function setup(instances: InstanceConfig[]): Promise<void> {
-    const inst = await t.ex.instrument('linear', 'BTCUSDT');
+    const insts = await Promise.all(
+      [...new Set(instances.map((i) => `${i.category}:${i.symbol}`))].map((k) => {
+        const [category, symbol] = k.split(':') as ['linear' | 'spot', string];
+        return t.ex.instrument(category, symbol);
+      }),
+    );
     await syncStrategyInstances(
       db.db,
       instances.map((i) => ({
@@ -75,7 +80,7 @@ describe('the live desk keeps every position in its own book', () => {
     const approvals = parseConfig({ approvals: { mode: 'auto' } }).approvals;
     const cfg: KernelConfig = {
       instances,
-      instruments: [inst],
+      instruments: insts,
       limits: limits({ maxOpenPositions: 10, staleDataSeconds: 100000 }),
       approvals: (n, r) => approvalRoute(approvals, n, r),
       approvalTtlMs: 120_000,
@@ -99,13 +104,13 @@ describe('the live desk keeps every position in its own book', () => {
     });
   }
 
-  async function bar(i: number, close: string): Promise<void> {
+  async function bar(i: number, close: string, category: 'linear' | 'spot' = 'linear'): Promise<void> {
     t.sim.market.setPrice('BTCUSDT', close);
     const start = Date.UTC(2026, 0, 1) + i * MIN;
     clock = start + MIN;
     await feed({
       kind: 'bar',
-      category: 'linear',
+      category,
       symbol: 'BTCUSDT',
       interval: '1',
       start,
@@ -197,5 +202,24 @@ describe('the live desk keeps every position in its own book', () => {
       }
     }
     expect(await venueNet()).toBe('0');
+  }, 60_000);
+
+  it('a spot entry gets its stop at the venue, sized to what the book holds', async () => {
+    const def = scripted('spot-stop', { 0: (c) => c.enterLong({ stop: { pct: 3 } }) });
+    await setup([instanceOf('spot-stop', def, { category: 'spot' })]);
+    await bar(0, '50000', 'spot');
+    const held = desk.current?.account.ledger.position('spot-stop', 'spot', 'BTCUSDT');
+    expect(held?.size.isPositive()).toBe(true);
+    const stops = (await t.ex.openOrders({ category: 'spot', symbol: 'BTCUSDT' })).filter(
+      (o) => o.triggerPrice,
+    );
+    expect(stops).toHaveLength(1);
+    expect(stops[0]?.side).toBe('sell');
+    expect(stops[0]?.qty.toFixed()).toBe(held?.size.toFixed());
+    // 3 % under the price the entry opened at (its first fill: a market order walks the book), up to the tick.
+    const fills = await t.ex.executions({ category: 'spot', symbol: 'BTCUSDT' });
+    const fill = [...fills].sort((a, b) => a.ts - b.ts || (a.seq ?? 0) - (b.seq ?? 0))[0];
+    const expected = fill?.price.mul('0.97').toDecimalPlaces(2, 2);
+    expect(stops[0]?.triggerPrice?.toFixed()).toBe(expected?.toFixed());
   }, 60_000);
 });
