@@ -46,7 +46,8 @@ Rules (kernel backtests)
                         (default: the instance's in --config, else fixed-notional:100, bosun.yaml's)
   --risk KEY=VALUE      a risk limit over the config's, repeatable (e.g. --risk maxOpenPositions=1)
   --leverage N          linear leverage for instances without their own (default 1)
-  --margin MODE         isolated (default: liquidation at Bybit's maintenance margin) or cross
+  --margin MODE         isolated (default) or cross: liquidation at Bybit's maintenance margin
+                        of the position (isolated) or of the whole account (cross)
   --funding FILE|RATE   funding rates: Bybit's funding history JSON (/v5/market/funding/history),
                         a CSV of time,rate, or one rate charged every 8 h (00, 08, 16 UTC);
                         SYMBOL=FILE for one symbol of a portfolio; linear only (default: none)

@@ -336,7 +336,10 @@ export async function buildKernelPlan(
       defaults.push(
         `margin: ${req.margin ? '' : 'isolated (--margin cross), '}liquidation at Bybit's maintenance margin rate ${pct(margin.mmr)}`,
       );
-    else defaults.push('margin: cross (the simulated venue does not liquidate cross positions)');
+    else
+      defaults.push(
+        `margin: cross, a position liquidated when the account's equity meets its maintenance margin (Bybit's rate ${pct(margin.mmr)}), settled where equity reaches 0`,
+      );
     if (!data.some((d) => d.funding)) defaults.push('funding: none charged (--funding FILE|RATE)');
   }
   if (!req.detail) defaults.push(`intrabar: ${INTRABAR_RULE} (--detail for a lower interval)`);

@@ -260,7 +260,20 @@ export function runKernelBacktest(input: KernelBacktestInput): KernelBacktestRes
     () => `bt${(++counter).toString(36)}`,
   );
   const instruments = new Map(input.instruments.map((i) => [symbolKey(i.category, i.symbol), i]));
-  const venue = new SimVenue(instruments, input.costs, input.margin);
+  const venue: SimVenue = new SimVenue(instruments, input.costs, input.margin, {
+    equity: () => kernel.account.equityFloat(),
+    exactEquity: () => kernel.account.equity(),
+    mark: (c, s) => kernel.account.markPrice(c, s)?.toNumber() ?? null,
+    otherNotional: (c, s) => {
+      let v = 0;
+      for (const i of input.instruments) {
+        if (i.category === c && i.symbol === s) continue;
+        const mark = kernel.account.markPrice(i.category, i.symbol);
+        if (mark) v += venue.netSize(i.category, i.symbol).abs().toNumber() * mark.toNumber();
+      }
+      return v;
+    },
+  });
   const feeds = feedsFor(kernel, input);
   const events = timeline(feeds);
   const notices: Notice[] = [];

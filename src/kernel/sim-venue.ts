@@ -21,8 +21,23 @@ export interface VenueCosts {
   >;
 }
 
+/** What a cross-margin account holds besides the symbol being matched (the backtest reads it from the kernel). */
+export interface CrossAccount {
+  /** Account equity at the last marks (float, for the trigger). */
+  equity(): number;
+  /** The same, exact (for the settlement price). */
+  exactEquity(): Decimal;
+  /** The symbol's last mark (the close before the bar being matched). */
+  mark(category: Instrument['category'], symbol: string): number | null;
+  /** Position value of every other symbol at its mark (their maintenance margin's base). */
+  otherNotional(category: Instrument['category'], symbol: string): number;
+}
+
 export interface VenueMargin {
-  /** isolated: each position is liquidated on its own margin; cross: not liquidated by the simulated venue yet. */
+  /**
+   * isolated: each position is liquidated on its own margin; cross: a symbol's position is liquidated when
+   * the whole account's equity meets the account's maintenance margin, settled where equity reaches zero.
+   */
   readonly mode: 'isolated' | 'cross';
   /** Leverage of a linear symbol no instance set one for (Bybit's account default). */
   readonly defaultLeverage: Decimal;
@@ -65,6 +80,7 @@ export class SimVenue {
     private readonly instruments: ReadonlyMap<string, Instrument>,
     private readonly costs: VenueCosts,
     private readonly margin: VenueMargin = DEFAULT_MARGIN,
+    private readonly cross: CrossAccount | null = null,
   ) {}
 
   /** Apply the kernel's commands (placed orders wait for the venue's next step). */
@@ -185,7 +201,8 @@ export class SimVenue {
     symbol: string,
     bar: Bar,
   ): { price: Decimal; rank: number } | null {
-    if (category !== 'linear' || this.margin.mode !== 'isolated') return null;
+    if (category !== 'linear') return null;
+    if (this.margin.mode === 'cross') return this.crossLiquidation(category, symbol, bar);
     const key = symbolKey(category, symbol);
     const net = this.net.get(key);
     const entry = this.entry.get(key);
@@ -198,6 +215,34 @@ export class SimVenue {
     if (long ? bar.open <= lp : bar.open >= lp) return { price, rank: 0.5 };
     if (long ? bar.low <= lp : bar.high >= lp) return { price, rank: 1.5 };
     return null;
+  }
+
+  /**
+   * Cross margin: equity at price p is E + n(p − m) (E at the marks, m this symbol's mark); the position is
+   * liquidated where that meets MMR × (|n|·p + the other positions' value), and settled where equity is 0.
+   */
+  private crossLiquidation(
+    category: Instrument['category'],
+    symbol: string,
+    bar: Bar,
+  ): { price: Decimal; rank: number } | null {
+    const key = symbolKey(category, symbol);
+    const net = this.net.get(key);
+    const acc = this.cross;
+    if (!acc || !net || net.isZero()) return null;
+    const m = acc.mark(category, symbol);
+    if (m === null) return null;
+    const n = net.toNumber();
+    const mmr = this.margin.mmr.toNumber();
+    const e = acc.equity();
+    const long = n > 0;
+    const trigger =
+      (n * m + mmr * acc.otherNotional(category, symbol) - e) / (n * (long ? 1 - mmr : 1 + mmr));
+    const hitAtOpen = long ? bar.open <= trigger : bar.open >= trigger;
+    const hit = hitAtOpen || (long ? bar.low <= trigger : bar.high >= trigger);
+    if (!hit) return null;
+    const price = new Decimal(String(m)).minus(acc.exactEquity().div(net));
+    return { price: Decimal.max(price, ZERO), rank: hitAtOpen ? 0.5 : 1.5 };
   }
 
   private hitPrice(

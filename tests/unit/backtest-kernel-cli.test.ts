@@ -271,6 +271,44 @@ describe('bosun backtest through the kernel (the default)', () => {
     expect(safe.report.liquidations).toBe(0);
   });
 
+  it('cross margin uses the whole account: it outlives an isolated liquidation and ends where equity is 0', async () => {
+    const rows = [
+      ...Array.from({ length: 3 }, () => [100, 100, 100, 100]),
+      [100, 100, 80.3, 85],
+      [85, 85, 85, 85],
+      [85, 85, 60, 62],
+      [62, 62, 62, 62],
+    ];
+    const data = csv('btcusdt-slide.csv', rows, 3_600_000);
+    const args = (margin: string, name: string) => [
+      '--data',
+      data,
+      '--strategy',
+      holdStrategy(name, ''),
+      '--cash',
+      '2000',
+      '--sizing',
+      'fixed-notional:5000',
+      '--leverage',
+      '5',
+      '--risk',
+      'maxLeverage=10',
+      '--margin',
+      margin,
+    ];
+    // Isolated 5× long of 50 at 100: liquidation price 100 × (1 − 0.2 + 0.005) = 80.5, crossed by the low
+    // of 80.3; settled at 80: 50 × (80 − 100) − 2.75 fee = −1002.75.
+    const iso = await json(...args('isolated', 'iso'));
+    expect(iso.trades.map((t) => [t.liquidated, t.exitPrice, t.pnl])).toEqual([[true, '80', '-1002.75']]);
+    expect(iso.report.equityFinal).toBe('997.25');
+    // Cross: equity 1997.25 at 100 meets 0.5 % of the position's value at (5000 − 1997.25) / 49.75 ≈ 60.357,
+    // first crossed by the low of 60; settled where equity is 0: 85 − 1247.25 / 50 = 60.055.
+    const cross = await json(...args('cross', 'cross'));
+    expect(cross.trades.map((t) => [t.liquidated, t.exitPrice, t.pnl])).toEqual([[true, '60.055', '-2000']]);
+    expect(cross.report.equityFinal).toBe('0.00');
+    expect(cross.report.defaults.some((d) => d.startsWith('margin: cross'))).toBe(true);
+  });
+
   it('--detail 1 decides stop against take-profit inside a 5-minute bar; without it the stated rule does', async () => {
     // 1m bars; the 5m bar from 00:05 holds a rise to 101.5 (take-profit 101) before a fall to 98.5 (stop 99).
     const flat = [100, 100, 100, 100];
