@@ -194,8 +194,15 @@ describe('bosun backtest through the kernel (the default)', () => {
     // Every 1000 USDT entry is above autoBelowNotional: a live bot would have asked each time.
     expect(doc.report.approvalsAsked).toBeGreaterThanOrEqual(doc.trades.length);
 
-    const text = await cli(...args, '--chart', join(dir, 'portfolio.png'));
+    const tradesCsv = join(dir, 'portfolio-trades.csv');
+    const text = await cli(...args, '--chart', join(dir, 'portfolio.png'), '--trades', tradesCsv);
     expect(text.code, text.err).toBe(0);
+    const rows = readFileSync(tradesCsv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe(
+      'book,symbol,size,entryBar,exitBar,entryTime,exitTime,entryPrice,exitPrice,pnl,returnPct,commission,liquidated',
+    );
+    expect(rows).toHaveLength(doc.trades.length + 1);
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0]))).toEqual(new Set(['btc-rsi', 'eth-rsi']));
     expect(text.out).toContain(`Risk: ${n} orders denied: ${n} max-open-positions`);
     expect(text.out).toMatch(/By strategy\n\s+instance\s+trades\s+wins\s+net\n\s+btc-rsi\s+\d+/);
     expect(text.out).toMatch(/By symbol\n[^\n]+\n\s+BTCUSDT\s+\d+/);
