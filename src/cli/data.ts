@@ -7,12 +7,9 @@ import { BYBIT_SPEC_FORM, parseBybitSpec } from '../data/bybit-spec.js';
 import { downloadKlines, type DownloadProgress } from '../data/download.js';
 import { listStored, specOf, type StoredSeries } from '../data/series-store.js';
 import type { Gap } from '../data/spans.js';
-import { createBybitExchange } from '../exchange/bybit/index.js';
 import type { ExchangePort } from '../exchange/port.js';
 import type { Env } from '../platform/env.js';
-import { createLogger } from '../platform/logger.js';
 import { UsageError } from '../platform/errors.js';
-import { openExchange } from './exchange-factory.js';
 import { line, type CliIo } from './io.js';
 
 export const DATA_HELP = `usage: bosun data download bybit:SYMBOL:INTERVAL[:linear|spot] --from T [--to T]
@@ -58,8 +55,15 @@ export interface DataDeps {
 
 async function defaultExchange(env: Env): Promise<{ exchange: ExchangePort; close(): Promise<void> }> {
   // The simulator (in-process or at BYBIT_REST_URL) keeps its own credentials handling.
+  // Loaded here, not at the top: `bosun data list` and --help need neither bybit-api nor the simulator.
   const venue = env.bybitEnv;
-  if (venue !== 'testnet' && venue !== 'demo' && venue !== 'mainnet') return openExchange(env);
+  if (venue !== 'testnet' && venue !== 'demo' && venue !== 'mainnet') {
+    return (await import('./exchange-factory.js')).openExchange(env);
+  }
+  const [{ createBybitExchange }, { createLogger }] = await Promise.all([
+    import('../exchange/bybit/index.js'),
+    import('../platform/logger.js'),
+  ]);
   const exchange = createBybitExchange({
     env: venue,
     key: env.bybitApiKey ?? '',

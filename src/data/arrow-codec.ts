@@ -52,16 +52,23 @@ export interface DecodedSeries {
   meta: Record<string, string>;
 }
 
-function int64(t: ArrowTypes.Table, name: string): BigInt64Array {
+/**
+ * An int64 column into float64 values divided by `scale`. The words are read as two int32 halves
+ * (little-endian, as Arrow writes them): exact below 2^53 and several times faster than Number(bigint).
+ */
+function int64Into(t: ArrowTypes.Table, name: string, out: Float64Array, scale: number): void {
   const v = t.getChild(name);
   if (!v) throw new CandleDataError(`candle store: column ${name} is missing`);
-  const out = new BigInt64Array(v.length);
   let at = 0;
   for (const d of v.data) {
-    out.set(d.values as BigInt64Array, at);
+    const words = d.values as BigInt64Array;
+    const halves = new Int32Array(words.buffer, words.byteOffset, d.length * 2);
+    for (let i = 0; i < d.length; i++) {
+      const x = (halves[2 * i + 1] as number) * 4294967296 + ((halves[2 * i] as number) >>> 0);
+      out[at + i] = scale === 1 ? x : x / scale;
+    }
     at += d.length;
   }
-  return out;
 }
 
 /** Decode into float64 columns; `shared` puts them in one SharedArrayBuffer for worker threads. */
@@ -75,12 +82,10 @@ export function decodeSeries(bytes: Uint8Array, shared = false): DecodedSeries {
   const buf = shared ? new SharedArrayBuffer(n * 8 * 6) : new ArrayBuffer(n * 8 * 6);
   const col = (k: number): Float64Array => new Float64Array(buf, k * n * 8, n);
   const time = col(0);
-  const times = int64(t, 'time');
-  for (let i = 0; i < n; i++) time[i] = Number(times[i]);
+  int64Into(t, 'time', time, 1);
   const prices = PRICES.map((p, k) => {
     const out = col(k + 1);
-    const ticks = int64(t, p);
-    for (let i = 0; i < n; i++) out[i] = Number(ticks[i]) / scale;
+    int64Into(t, p, out, scale);
     return out;
   });
   const volume = col(5);
