@@ -389,7 +389,9 @@ export function parseSizing(v: string | undefined): SizingSpec | undefined {
 /** Flags of one mode given in the other are refused rather than ignored. */
 function checkMode(req: BacktestRequest): void {
   if (req.help) return;
-  if (req.compat) {
+  // --sweep still runs the broker (its own fill and commission options apply, the kernel's do not).
+  const broker = req.compat ? `--compat ${req.compat}` : req.sweeps.length > 0 ? '--sweep' : null;
+  if (broker) {
     const kernelOnly: [string, boolean][] = [
       ['--config', req.config !== undefined],
       ['--sizing', req.sizing !== undefined],
@@ -405,9 +407,9 @@ function checkMode(req: BacktestRequest): void {
       ['--interval', req.interval !== undefined],
     ];
     for (const [flag, given] of kernelOnly)
-      if (given) throw new UsageError(`${flag} applies to kernel backtests, not --compat ${req.compat}`);
-    if (!req.strategy) throw new UsageError('--compat needs --strategy (one strategy on one --data)');
-    if (req.dataAll.length > 1) throw new UsageError('--compat takes one --data');
+      if (given) throw new UsageError(`${flag} applies to kernel backtests, not ${broker}`);
+    if (!req.strategy) throw new UsageError(`${broker} needs --strategy (one strategy on one --data)`);
+    if (req.dataAll.length > 1) throw new UsageError(`${broker} takes one --data`);
     return;
   }
   if (req.commissionFixed !== undefined)

@@ -357,6 +357,7 @@ describe('bosun backtest through the kernel (the default)', () => {
       '--config applies to kernel backtests, not --compat backtesting.py',
     ],
     [['--fill', 'close'], '--fill close applies with --compat backtesting.py only'],
+    [['--sweep', 'fast=5..8', '--config', 'bosun.yaml'], '--config applies to kernel backtests, not --sweep'],
     [['--commission-fixed', '1'], '--commission-fixed applies with --compat backtesting.py only'],
     [
       ['--sizing', 'all-in'],
