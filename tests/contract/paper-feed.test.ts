@@ -127,6 +127,32 @@ describe('paper trading on the venue public feed', () => {
     expect(trades.result.list[0]).toMatchObject({ price: '27452.5', size: '0.001', side: 'Buy' });
   });
 
+  it('takes the funding rate from the recorded linear tickers frame', async () => {
+    const { rest } = await start(memoryStore());
+    await replay?.subscribed('linear', 'tickers.BTCUSDT');
+    replay?.send('linear', { ...RECORDED.ticker(), ts: Date.now() });
+    await until('the ticker', async () => {
+      const t = await rest.getTickers({ category: 'linear', symbol: 'BTCUSDT' });
+      return t.result.list[0]?.fundingRate === '-0.000212';
+    });
+    // A delta without the field keeps the rate (a trade sent after it shows it was read: one socket, in order).
+    replay?.send('linear', {
+      topic: 'tickers.BTCUSDT',
+      type: 'delta',
+      ts: Date.now(),
+      data: { symbol: 'BTCUSDT' },
+    });
+    const trade = RECORDED.trade();
+    const [row] = trade['data'] as Row[];
+    replay?.send('linear', { ...trade, ts: Date.now(), data: [{ ...row, T: Date.now(), p: '27453.00' }] });
+    await until('the trade after the delta', async () => {
+      const t = await rest.getTickers({ category: 'linear', symbol: 'BTCUSDT' });
+      return t.result.list[0]?.lastPrice === '27453';
+    });
+    const t = await rest.getTickers({ category: 'linear', symbol: 'BTCUSDT' });
+    expect(t.result.list[0]?.fundingRate).toBe('-0.000212');
+  });
+
   it('a market buy larger than the recorded book fills what is there and cancels the rest; balances survive a restart', async () => {
     const store = memoryStore();
     let { rest } = await start(store);

@@ -22,6 +22,7 @@ export const RECORDED = {
   bookDelta: () => recorded('nautilus-ws-orderbook-delta.json'),
   ack: () => recorded('nautilus-ws-subscription-ack.json'),
   klines: () => recorded('nautilus-http-klines-linear.json'),
+  ticker: () => recorded('nautilus-ws-ticker-linear.json'),
 };
 
 export interface ReplayBar {

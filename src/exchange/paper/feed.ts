@@ -1,6 +1,7 @@
 // Paper trading's market: Bybit's PUBLIC data, no key. 1-minute klines over REST for history, then the
-// public WebSocket: linear `publicTrade` (the price path) and `orderbook.50` for linear and spot (the depth
-// takers walk). https://bybit-exchange.github.io/docs/v5/websocket/public/trade
+// public WebSocket: linear `publicTrade` (the price path), `orderbook.50` for linear and spot (the depth
+// takers walk) and linear `tickers` (the funding rate paper positions pay or earn).
+// https://bybit-exchange.github.io/docs/v5/websocket/public/trade
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import { dec } from '../../domain/decimal.js';
@@ -37,6 +38,10 @@ const BookFrame = z.object({
   ts: z.number(),
   data: z.object({ s: z.string(), b: z.array(Level), a: z.array(Level), u: z.number() }),
 });
+const TickerFrame = z.object({
+  topic: z.string(),
+  data: z.object({ symbol: z.string(), fundingRate: z.string().optional() }),
+});
 const Ack = z.object({ op: z.literal('subscribe'), success: z.boolean(), ret_msg: z.string().optional() });
 const KlineReply = z.object({
   retCode: z.number(),
@@ -64,7 +69,7 @@ export class PaperFeed implements MarketFeed {
   constructor(private readonly o: PaperFeedOptions) {
     const topics = (names: string[]) => o.symbols.flatMap((s) => names.map((n) => `${n}.${s}`));
     this.streams = [
-      { category: 'linear', topics: topics(['publicTrade', `orderbook.${DEPTH}`]), ...idle() },
+      { category: 'linear', topics: topics(['publicTrade', `orderbook.${DEPTH}`, 'tickers']), ...idle() },
       { category: 'spot', topics: topics([`orderbook.${DEPTH}`]), ...idle() },
     ];
   }
@@ -207,6 +212,13 @@ export class PaperFeed implements MarketFeed {
         bySymbol.set(t.s, list);
       }
       for (const [symbol, trades] of bySymbol) this.sink.trades(symbol, trades);
+      return;
+    }
+    if (topic.startsWith('tickers.') && s.category === 'linear') {
+      const f = TickerFrame.safeParse(msg);
+      // "" is what Bybit prints for a field it has no value for: keep the last rate.
+      if (f.success && f.data.data.fundingRate)
+        this.sink.ticker(f.data.data.symbol, { fundingRate: dec(f.data.data.fundingRate) });
       return;
     }
     if (topic.startsWith('orderbook.')) {

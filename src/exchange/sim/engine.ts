@@ -32,6 +32,8 @@ export interface EngineDeps {
   behaviour: SimBehaviour;
   /** Paper trading: the venue's books; the synthetic book around the last price otherwise. */
   liveBooks?: LiveBooks;
+  /** Paper trading: the venue's current funding rate of a symbol (its tickers), else `fundingRate`. */
+  fundingRateOf?: (symbol: string) => Decimal | undefined;
 }
 
 /** What one account's private stream should hear after a request or a price step. */
@@ -77,6 +79,10 @@ export class Engine {
       return ZERO;
     }
   };
+
+  fundingRate(symbol: string): Decimal {
+    return this.deps.fundingRateOf?.(symbol) ?? this.deps.fundingRate;
+  }
 
   addAccount(key: string, balances: ReadonlyMap<string, Decimal>): Account {
     const a = new Account(key, String(100_000 + this.accounts.size));
@@ -191,7 +197,7 @@ export class Engine {
     for (let k = Math.max(first, lastMark - 3); k <= lastMark; k++) {
       for (const a of this.accounts.values()) {
         for (const p of a.positions.values())
-          if (!p.size.isZero()) applyFunding(this, a, p, this.deps.fundingRate);
+          if (!p.size.isZero()) applyFunding(this, a, p, this.fundingRate(p.inst.symbol));
       }
     }
     this.flush();

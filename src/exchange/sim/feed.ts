@@ -25,6 +25,8 @@ export interface FeedSink {
     asks: readonly (readonly [string, string])[],
     at: number,
   ): void;
+  /** The venue's linear ticker fields paper uses (a delta carries only what changed). */
+  ticker(symbol: string, fields: { fundingRate?: Decimal }): void;
   /** A category's stream is reconnecting: its books are unknown until the next snapshot. */
   lostBooks(category: Category): void;
 }

@@ -94,7 +94,7 @@ export function ticker(
     prevPrice1h: s.prev1h.toFixed(),
     openInterest: '0',
     openInterestValue: '0',
-    fundingRate: fundingRate.toFixed(),
+    fundingRate: (e.deps.fundingRateOf?.(inst.symbol) ?? fundingRate).toFixed(),
     nextFundingTime: String(nextFunding),
     fundingIntervalHour: '8',
     fundingCap: '0.005',

@@ -119,6 +119,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     log,
   });
   const liveBooks = feed ? new LiveBooks() : undefined;
+  const liveFunding = new Map<string, Decimal>();
   const dataNow = (): number => Math.max(serverNow(), market.time());
   const engine = new Engine({
     now: serverNow,
@@ -128,7 +129,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     fundingRate,
     spotDuplicateCode: opts.spotDuplicateCode ?? RET.spotDuplicateLinkId,
     behaviour,
-    ...(liveBooks ? { liveBooks } : {}),
+    ...(liveBooks ? { liveBooks, fundingRateOf: (s: string) => liveFunding.get(s) } : {}),
   });
   for (const a of accounts) {
     const account = engine.addAccount(a.key, balances);
@@ -172,7 +173,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
   const port = (server.address() as AddressInfo).port;
   if (feed) {
     try {
-      await feed.start(feedSink(market, liveBooks as LiveBooks));
+      await feed.start(feedSink(market, liveBooks as LiveBooks, liveFunding));
     } catch (e) {
       await feed.close();
       server.closeAllConnections();
@@ -216,7 +217,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
 }
 
 /** The feed's frames into the market (trades → the price path) and the live books. */
-function feedSink(market: Market, books: LiveBooks): FeedSink {
+function feedSink(market: Market, books: LiveBooks, funding: Map<string, Decimal>): FeedSink {
   return {
     history: (symbol, bars) => market.seedHistory(symbol, bars),
     trades: (symbol, trades) => {
@@ -227,6 +228,9 @@ function feedSink(market: Market, books: LiveBooks): FeedSink {
     book: (category, symbol, kind, b, a, at) => {
       books.apply(category, symbol, kind, b, a, at);
       market.fedStep(market.time());
+    },
+    ticker: (symbol, f) => {
+      if (f.fundingRate) funding.set(symbol, f.fundingRate);
     },
     lostBooks: (category) => books.reset(category),
   };
