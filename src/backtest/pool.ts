@@ -30,13 +30,27 @@ export function sharedColumns(s: CandleSeries): SharedArrayBuffer {
   return buf;
 }
 
+/** The parent's node flags, less those that describe how the parent's own script was given (-e, stdin). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') i++;
+    else if (!a.startsWith('--input-type') && !a.startsWith('--eval=') && !a.startsWith('--print='))
+      out.push(a);
+  }
+  return out;
+}
+
 function spawn(data: PoolWorkerData): Worker {
   const ts = import.meta.url.endsWith('.ts');
   const url = new URL(`./pool-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  if (!ts) return new Worker(url, { workerData: data });
+  const execArgv = workerExecArgv();
+  if (!ts) return new Worker(url, { workerData: data, execArgv });
   // Running from the sources (tsx, vitest): the thread registers tsx itself before importing the .ts file.
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return new Worker(boot, { eval: true, workerData: data, execArgv });
 }
 
 function label(t: SweepTask): string {
