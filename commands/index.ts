@@ -4,6 +4,7 @@ import type { Command } from '../src/chat/core/command.js';
 import approve from './approve.js';
 import balance from './balance.js';
 import buy from './buy.js';
+import cancel from './cancel.js';
 import close from './close.js';
 import exportTrades from './export.js';
 import health from './health.js';
@@ -44,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   buy,
   sell,
   close,
+  cancel,
   pause,
   resume,
   kill,

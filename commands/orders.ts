@@ -1,4 +1,5 @@
-// /orders: orders live (or possibly live) at the exchange.
+// /orders: orders live (or possibly live) at the exchange, each with the book it belongs to and its ref
+// (the orderLinkId /cancel takes).
 import { defineCommand } from '../src/chat/core/command.js';
 import { zNone } from '../src/chat/core/args.js';
 import { pageButtons, paginate } from '../src/chat/core/callback-data.js';
@@ -23,17 +24,20 @@ export default defineCommand({
       title: `Open orders (${all.length})`,
       blocks: [
         table(
-          ['Symbol', 'Side', 'Qty', 'Price', 'Filled'],
+          ['Book', 'Symbol', 'Side', 'Kind', 'Qty', 'Price', 'Filled', 'Ref'],
           items.map((o) => [
+            o.book ?? '-',
             o.symbol,
             o.side,
+            o.purpose ?? (o.reduceOnly ? 'exit' : 'entry'),
             fmtQty(o.qty),
-            o.price ? fmtPrice(o.price, 4) : 'mkt',
+            o.triggerPrice ? `stop ${fmtPrice(o.triggerPrice, 4)}` : o.price ? fmtPrice(o.price, 4) : 'mkt',
             fmtQty(o.cumQty),
+            o.orderLinkId,
           ]),
         ),
         note(
-          `Statuses: ${[...new Set(items.map((o) => o.status))].join(', ')}${pages > 1 ? ` · page ${page}/${pages}` : ''}`,
+          `Statuses: ${[...new Set(items.map((o) => o.status))].join(', ')} · /cancel <ref> cancels one${pages > 1 ? ` · page ${page}/${pages}` : ''}`,
         ),
       ],
       buttons: [pageButtons('orders', input.rawArgs, page, pages)],

@@ -54,6 +54,8 @@ export interface TradingServices {
    * a market order through risk.
    */
   closePosition(target: { symbol: string } | { book: string } | 'all', actor: Actor): Promise<TradeOutcome[]>;
+  /** Cancel one open order by its orderLinkId (the desk; the legacy engine has none). */
+  cancelOrder?(ref: string, actor: Actor): Promise<{ ok: boolean; message: string }>;
   /** Cancel all, flatten, state HALTED (persisted). */
   kill(actor: Actor, reason: string): Promise<KillOutcome>;
   /** HALTED/REDUCING → ACTIVE; the caller checks the admin role. */

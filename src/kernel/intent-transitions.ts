@@ -28,6 +28,7 @@ export const INTENT_EVENTS = [
   'OrderFilled',
   'OrderEnded',
   'TimedOut',
+  'Cancelled',
   'Failed',
 ] as const;
 export type IntentEvent = (typeof INTENT_EVENTS)[number];
@@ -63,6 +64,8 @@ export const INTENT_TRANSITIONS: Readonly<Record<IntentStatus, Row>> = {
     OrderEnded: 'done',
     // A resting limit order whose time ran out: cancelled, and the intent says so.
     TimedOut: 'cancelled',
+    // Cancelled on purpose before anything filled (/cancel, the strategy, its book closing).
+    Cancelled: 'cancelled',
     Failed: 'failed',
     // A requote sends a new order for the same intent.
     OrderSent: 'submitted',

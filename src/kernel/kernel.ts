@@ -435,7 +435,11 @@ export class Kernel {
   private act(rt: InstanceRuntime, a: Action): void {
     const { category, symbol } = rt.cfg;
     const book = rt.id;
-    const size = this.account.ledger.position(book, category, symbol).size;
+    // Less than one quantity step is dust (a spot buy's fee taken in the coin): no position to act on.
+    const size = tradable(
+      this.account.instrument(category, symbol),
+      this.account.ledger.position(book, category, symbol).size,
+    );
     switch (a.kind) {
       case 'enter': {
         const side: Side = a.side === 'long' ? 'Buy' : 'Sell';
@@ -532,9 +536,10 @@ export class Kernel {
     if (size.isZero()) return;
     const inst = this.account.instrument(category, symbol);
     let qty = roundQtyDown(inst, size.abs().mul(new Decimal(String(Math.min(Math.max(fraction, 0), 1)))));
-    if (size.abs().minus(qty).lt(inst.minOrderQty)) qty = size.abs();
+    const whole = roundQtyDown(inst, size.abs());
+    if (size.abs().minus(qty).lt(inst.minOrderQty)) qty = whole;
     if (qty.isZero()) return;
-    if (qty.eq(size.abs())) {
+    if (qty.eq(whole)) {
       for (const o of this.orders.values()) {
         const p = o.order.purpose;
         if (o.open && o.order.book === book && (p === 'entry' || p === 'add'))
@@ -781,7 +786,7 @@ export class Kernel {
     }
     const reason = o.cancelReason ?? venueReason;
     if (timedOut) this.end_(it, it.filled.isZero() ? 'TimedOut' : 'OrderEnded', reason);
-    else if (it.filled.isZero()) this.end_(it, 'Failed', reason);
+    else if (it.filled.isZero()) this.end_(it, o.cancelReason !== null ? 'Cancelled' : 'Failed', reason);
     else this.end_(it, 'OrderEnded', reason);
   }
 
@@ -834,7 +839,7 @@ export class Kernel {
     if (this.cfg.journal) this.journal.protections.add(key);
     const pos = this.account.ledger.position(book, category, symbol);
     const inst = this.account.instrument(category, symbol);
-    if (pos.size.isZero() || pos.avgEntryPrice === null) {
+    if (tradable(inst, pos.size).isZero() || pos.avgEntryPrice === null) {
       for (const ref of [p.stopRef, p.tpRef]) {
         const o = ref ? this.orders.get(ref) : undefined;
         if (o) this.cancel(o, 'the book is flat');
@@ -869,7 +874,11 @@ export class Kernel {
       if (live) this.cancel(live, `${purpose} removed`);
       return null;
     }
-    const qty = size.abs();
+    const qty = roundQtyDown(inst, size.abs());
+    if (qty.isZero()) {
+      if (live) this.cancel(live, `${purpose}: nothing left to protect`);
+      return null;
+    }
     if (live) {
       const trigger = live.order.trigger?.price;
       const moveTo = trigger && !trigger.eq(price) ? price : undefined;
@@ -1068,7 +1077,11 @@ export class Kernel {
     const entryTime = pos.openedAt;
     const step = rt ? intervalMs(rt.cfg.interval, this.now) : 60_000;
     return {
-      side: pos.size.isZero() ? 'flat' : pos.size.isPositive() ? 'long' : 'short',
+      side: tradable(this.account.instrument(category, symbol), pos.size).isZero()
+        ? 'flat'
+        : pos.size.isPositive()
+          ? 'long'
+          : 'short',
       size: pos.size,
       avgEntry: pos.avgEntryPrice,
       unrealizedPnl: mark && pos.avgEntryPrice ? mark.minus(pos.avgEntryPrice).mul(pos.size) : ZERO,
@@ -1094,6 +1107,11 @@ export class Kernel {
     this.out = [];
     return out;
   }
+}
+
+/** A size as an order can carry it: below one quantity step it is dust, and counts as flat. */
+function tradable(inst: Instrument, size: Decimal): Decimal {
+  return size.abs().lt(inst.qtyStep) ? ZERO : size;
 }
 
 function protKey(book: string, category: Category, symbol: string): string {

@@ -222,4 +222,27 @@ describe('the live desk keeps every position in its own book', () => {
     const expected = fill?.price.mul('0.97').toDecimalPlaces(2, 2);
     expect(stops[0]?.triggerPrice?.toFixed()).toBe(expected?.toFixed());
   }, 60_000);
+
+  it('/cancel of a resting limit entry cancels it at the venue and ends its intent', async () => {
+    const def = scripted('rester', {
+      0: (c) => c.enterLong({ type: 'limit', price: { pct: 2 }, timeoutBars: 100 }),
+    });
+    await setup([instanceOf('rester', def)]);
+    await bar(0, '50000');
+    const resting = await t.ex.openOrders({ category: 'linear', symbol: 'BTCUSDT' });
+    expect(resting).toHaveLength(1);
+    expect(resting[0]?.price?.toFixed()).toBe('49000');
+    const ref = resting[0]?.orderLinkId ?? '';
+    await feed({
+      kind: 'operator',
+      id: 'op-cancel-1',
+      command: { kind: 'cancel-order', ref, by: 'telegram:7' },
+    });
+    await settle();
+    expect(await t.ex.openOrders({ category: 'linear', symbol: 'BTCUSDT' })).toHaveLength(0);
+    expect(desk.current?.openOrders()).toEqual([]);
+    const it = [...(desk.current?.intents.values() ?? [])].find((i) => i.book === 'rester');
+    expect(it?.reason).toBe('cancelled by telegram:7');
+    expect(it?.status).toBe('cancelled');
+  }, 60_000);
 });

@@ -13,18 +13,18 @@ import { Kernel } from '../../src/kernel/kernel.js';
 import { autoApprovals, instanceOf, instrument, limits, MIN, scripted, T0 } from '../helpers/kernel.js';
 
 const EXPECTED = `
-status            RiskApproved RiskDenied ApprovalAsked     VotesReached VoteRejected ApprovalExpired Withdrawn OrderSent OrderFilled OrderEnded TimedOut  Failed
-pending-risk      approved     denied     awaiting-approval -            -            -               withdrawn -         -           -          -         -
-awaiting-approval -            -          -                 approved     rejected     expired         withdrawn -         -           -          -         -
-approved          -            denied     -                 -            -            -               withdrawn submitted -           -          -         failed
-submitted         -            -          -                 -            -            -               -         submitted done        done       cancelled failed
-denied            -            -          -                 -            -            -               -         -         -           -          -         -
-rejected          -            -          -                 -            -            -               -         -         -           -          -         -
-expired           -            -          -                 -            -            -               -         -         -           -          -         -
-withdrawn         -            -          -                 -            -            -               -         -         -           -          -         -
-done              -            -          -                 -            -            -               -         -         -           -          -         -
-cancelled         -            -          -                 -            -            -               -         -         -           -          -         -
-failed            -            -          -                 -            -            -               -         -         -           -          -         -
+status            RiskApproved RiskDenied ApprovalAsked     VotesReached VoteRejected ApprovalExpired Withdrawn OrderSent OrderFilled OrderEnded TimedOut  Cancelled Failed
+pending-risk      approved     denied     awaiting-approval -            -            -               withdrawn -         -           -          -         -         -
+awaiting-approval -            -          -                 approved     rejected     expired         withdrawn -         -           -          -         -         -
+approved          -            denied     -                 -            -            -               withdrawn submitted -           -          -         -         failed
+submitted         -            -          -                 -            -            -               -         submitted done        done       cancelled cancelled failed
+denied            -            -          -                 -            -            -               -         -         -           -          -         -         -
+rejected          -            -          -                 -            -            -               -         -         -           -          -         -         -
+expired           -            -          -                 -            -            -               -         -         -           -          -         -         -
+withdrawn         -            -          -                 -            -            -               -         -         -           -          -         -         -
+done              -            -          -                 -            -            -               -         -         -           -          -         -         -
+cancelled         -            -          -                 -            -            -               -         -         -           -          -         -         -
+failed            -            -          -                 -            -            -               -         -         -           -          -         -         -
 `;
 
 function parse(): Map<string, string> {

@@ -150,6 +150,12 @@ export function createDeskServices(
 
     closeTarget,
 
+    async cancelOrder(ref: string, actor: Actor) {
+      const r = await run({ kind: 'cancel-order', ref, by: actorKey(actor) });
+      if (r.errors.length > 0) return { ok: false, message: r.errors.join('; ') };
+      return { ok: true, message: 'the cancel went to the exchange; its end is reported here' };
+    },
+
     async kill(actor: Actor, reason: string): Promise<KillOutcome> {
       const by = actorKey(actor);
       // Halt in Postgres first: a desk rebuilt from here on starts HALTED, whatever happens below.
