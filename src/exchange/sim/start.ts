@@ -171,9 +171,10 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const fedSteps = stepper(market);
   if (feed) {
     try {
-      await feed.start(feedSink(market, liveBooks as LiveBooks, liveFunding));
+      await feed.start(feedSink(fedSteps, liveBooks as LiveBooks, liveFunding, market));
     } catch (e) {
       await feed.close();
       server.closeAllConnections();
@@ -192,6 +193,7 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
     closing ??= (async () => {
       market.stop();
       await feed?.close();
+      fedSteps.stop();
       faults.dispose();
       outbox.flushNow();
       await saver?.flush();
@@ -217,17 +219,54 @@ export async function startSim(opts: SimOptions = {}): Promise<SimHandle> {
 }
 
 /** The feed's frames into the market (trades → the price path) and the live books. */
-function feedSink(market: Market, books: LiveBooks, funding: Map<string, Decimal>): FeedSink {
+/**
+ * After fed frames: flush private frames and publish, at most every 50 ms (Bybit pushes a 50-level book every
+ * 20 ms); the first step after a quiet spell runs at once. Matching itself runs on every trade.
+ */
+function stepper(market: Market): { step(prev: number): void; stop(): void } {
+  const EVERY_MS = 50;
+  let last = -Infinity;
+  let from: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const run = (): void => {
+    timer = null;
+    const prev = from ?? market.time();
+    from = null;
+    last = performance.now();
+    market.fedStep(prev);
+  };
+  return {
+    step(prev) {
+      from = from === null ? prev : Math.min(from, prev);
+      if (timer) return;
+      const wait = last + EVERY_MS - performance.now();
+      if (wait <= 0) return run();
+      timer = setTimeout(run, wait);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+function feedSink(
+  steps: { step(prev: number): void },
+  books: LiveBooks,
+  funding: Map<string, Decimal>,
+  market: Market,
+): FeedSink {
   return {
     history: (symbol, bars) => market.seedHistory(symbol, bars),
     trades: (symbol, trades) => {
       const prev = market.time();
       for (const t of trades) market.feedTrade(symbol, t.price, t.size, t.time);
-      market.fedStep(prev);
+      steps.step(prev);
     },
     book: (category, symbol, kind, b, a, at) => {
       books.apply(category, symbol, kind, b, a, at);
-      market.fedStep(market.time());
+      steps.step(market.time());
     },
     ticker: (symbol, f) => {
       if (f.fundingRate) funding.set(symbol, f.fundingRate);
