@@ -64,6 +64,8 @@ export class SweepPool {
   readonly size: number;
   private readonly threads: Worker[] = [];
   private closed = false;
+  /** Why a thread stopped; the pool is not usable after that. */
+  private broken: string | null = null;
 
   constructor(series: CandleSeries, o: PoolOptions = {}) {
     this.size = Math.max(1, Math.min(o.workers ?? availableParallelism(), 256));
@@ -77,6 +79,9 @@ export class SweepPool {
       const w = spawn(data);
       // Idle threads must not keep a finished CLI alive; a busy one is ref'd while it works.
       w.unref();
+      w.once('exit', (code) => {
+        if (!this.closed) this.broken ??= `exited with code ${code}`;
+      });
       this.threads.push(w);
     }
   }
@@ -84,6 +89,7 @@ export class SweepPool {
   /** Every task, each on the next free thread; rejects with SweepFailure naming the first run that failed. */
   run(tasks: readonly SweepTask[], onDone: (done: number) => void = () => {}): Promise<SweepRunResult[]> {
     if (this.closed) return Promise.reject(new SweepFailure('the sweep pool is closed'));
+    if (this.broken) return Promise.reject(new SweepFailure(`a sweep thread stopped: ${this.broken}`));
     const results: SweepRunResult[] = new Array<SweepRunResult>(tasks.length);
     let next = 0;
     let done = 0;
@@ -118,15 +124,20 @@ export class SweepPool {
           feed(w);
         };
         const onError = (e: Error): void => {
+          this.broken ??= e.message;
           if (failed) return;
           failed = true;
           finish(new SweepFailure(`a sweep thread stopped: ${e.message}`));
         };
+        // A thread that dies without an error event (killed, out of memory) must not leave the sweep waiting.
+        const onExit = (code: number): void => onError(new Error(`exited with code ${code}`));
         w.on('message', onMessage);
         w.on('error', onError);
+        w.on('exit', onExit);
         cleanups.push(() => {
           w.off('message', onMessage);
           w.off('error', onError);
+          w.off('exit', onExit);
           w.unref();
         });
       }
