@@ -54,6 +54,8 @@ export interface KernelWrite {
    * written (`stale`): this process no longer stands where the account does and must rebuild first.
    */
   readonly expectEpoch?: number;
+  /** Told the row id of every intent written, by ref (what chat shows as "intent #12"). */
+  readonly onIntentIds?: (ids: ReadonlyMap<string, number>) => void;
 }
 
 export interface KernelWriteResult {
@@ -102,7 +104,7 @@ export async function writeKernelChanges(db: Db, w: KernelWrite): Promise<Kernel
     const epoch = current.epoch + 1;
     if (!(await claimKey(tx, kernelEventKey(w.eventKey), 'kernel-event', { epoch })))
       return { written: false, epoch: current.epoch };
-    await writeIntents(tx, w.changes.intents);
+    const intentIds = await writeIntents(tx, w.changes.intents);
     await writeOrders(tx, w.changes.orders);
     await writeProtections(tx, w.changes.protections);
     if (w.riskDecisions && w.riskDecisions.length > 0) await writeRiskDecisions(tx, w.riskDecisions);
@@ -110,14 +112,15 @@ export async function writeKernelChanges(db: Db, w: KernelWrite): Promise<Kernel
       .update(kernelEpoch)
       .set({ epoch, clock: Math.max(current.clock, w.now ?? 0), updatedAt: sql`now()` })
       .where(eq(kernelEpoch.id, 1));
+    w.onIntentIds?.(intentIds);
     return { written: true, epoch };
   });
 }
 
-async function writeIntents(tx: Db, list: KernelChanges['intents']): Promise<void> {
-  if (list.length === 0) return;
+async function writeIntents(tx: Db, list: KernelChanges['intents']): Promise<Map<string, number>> {
+  if (list.length === 0) return new Map();
   const c = intents;
-  await tx
+  const rows = await tx
     .insert(intents)
     .values(list.map(intentValues))
     .onConflictDoUpdate({
@@ -133,7 +136,9 @@ async function writeIntents(tx: Db, list: KernelChanges['intents']): Promise<voi
         denials: excluded(c.denials),
         updatedAt: sql`now()`,
       },
-    });
+    })
+    .returning({ id: c.id, ref: c.ref });
+  return new Map(rows.map((r) => [r.ref, r.id]));
 }
 
 async function writeOrders(tx: Db, list: KernelChanges['orders']): Promise<void> {

@@ -49,6 +49,11 @@ class StaleDesk extends Error {
   override readonly name = 'StaleDesk';
 }
 
+/** The event was decided before (its key is stored): what this process just applied in memory is undone. */
+class AlreadyDecided extends Error {
+  override readonly name = 'AlreadyDecided';
+}
+
 export class Desk {
   private kernel: Kernel | null = null;
   private epoch = 0;
@@ -71,6 +76,10 @@ export class Desk {
         const k = await this.ready();
         return await this.decide(k, ev);
       } catch (e) {
+        if (e instanceof AlreadyDecided) {
+          this.kernel = null;
+          return NOTHING_DECIDED;
+        }
         if (!(e instanceof StaleDesk) || attempt >= 2) throw e;
         this.kernel = null;
       }
@@ -150,7 +159,10 @@ export class Desk {
 
   private async decide(k: Kernel, ev: DeskEvent): Promise<DeskResult> {
     const key = eventKey(ev);
-    if (await keyResult(this.deps.db, kernelEventKey(key))) return NOTHING_DECIDED;
+    // Venue reports come again (the sweep, a reconnect): look their key up first. A bar or an operator
+    // command is new by construction; should one come twice, its write finds the key and the desk rebuilds.
+    if ((ev.kind === 'fill' || ev.kind === 'order') && (await keyResult(this.deps.db, kernelEventKey(key))))
+      return NOTHING_DECIDED;
     const now = this.deps.clock.now();
     let commands: Command[] = [];
     let bookFill: { book: string; category: Category; execType: string; seq?: number } | null = null;
@@ -251,6 +263,7 @@ export class Desk {
     const { db } = this.deps;
     let approvals: DeskResult['approvals'] = [];
     let withdrawn: { approvalId: number; intentId: number; by: string }[] = [];
+    let intentIds: ReadonlyMap<string, number> = new Map();
     await db.transaction(async (tx) => {
       if (fill) {
         await recordBookFill(tx, {
@@ -268,15 +281,17 @@ export class Desk {
         riskDecisions: riskDecisionsOf(changes),
         now,
         expectEpoch: this.epoch,
+        onIntentIds: (m) => (intentIds = m),
       });
-      if (r.stale || !r.written) throw new StaleDesk(`epoch ${this.epoch} is behind ${r.epoch}`);
+      if (r.stale) throw new StaleDesk(`epoch ${this.epoch} is behind ${r.epoch}`);
+      if (!r.written) throw new AlreadyDecided(key);
       if (asks.length > 0) approvals = await this.openApprovals(tx, asks, k);
       withdrawn = await closeApprovalsOf(tx, changes);
       this.epoch = r.epoch;
     });
     for (const w of withdrawn)
       await this.deps.notifier.notify({ kind: 'approval-decided', ...w, outcome: 'expired' });
-    const ids = await this.intentIds(changes.intents.map((i) => i.ref));
+    const ids = intentIds;
     const exec = await executeCommands(
       this.deps.exchange,
       commands,
