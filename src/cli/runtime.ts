@@ -241,7 +241,14 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const handlers: HandlerMap = {
       ...engineHandlers(deps),
       ...(wiring ? deskHandlers(wiring.desk, deps, queues.decisions) : {}),
-      'run-backtest': backtestHandler({ db: deps.db, clock: deps.clock, candles, alerts: queues.alerts }),
+      // Chat backtests run with the bot's own bosun.yaml: its risk limits, approval policy and sizing.
+      'run-backtest': backtestHandler({
+        db: deps.db,
+        clock: deps.clock,
+        candles,
+        alerts: queues.alerts,
+        config: { config: o.config, source: o.configSource ?? 'built-in defaults' },
+      }),
       'backtest-sweep': backtestSweepHandler({ sources: { bybit: candles } }),
       'send-digest': () =>
         sendDigest({ db: deps.db, clock: deps.clock, config: o.config, alerts: queues.alerts }),
