@@ -27,7 +27,13 @@ embedded database, two strategies, the workers and a chat console; needs only Re
 Type /help at the prompt; /quit or Ctrl-D ends it. With stdin not a terminal it reads one
 command per line and prints the replies.`;
 
-/** Two strategies: one trades small (straight through), one asks for approval (above 1,000 USDT). */
+/**
+ * Two strategies a person can follow at the demo's 60× market: BTC trades small and straight through
+ * (below the 1,000 USDT approval threshold); ETH trades larger, so each entry asks for approval. Candles
+ * arrive once a second, so ETH's averages are slow (10/40 one-minute bars: about a minute of wall clock
+ * between crossings) and a request comes every minute or two, not every few seconds; each one waits five
+ * minutes for an answer. Exits never wait for approval.
+ */
 export function demoConfig(): BosunConfig {
   return parseConfig({
     strategies: [
@@ -37,7 +43,7 @@ export function demoConfig(): BosunConfig {
         symbol: 'BTCUSDT',
         category: 'linear',
         interval: '1',
-        params: { fast: 5, slow: 20 },
+        params: { fast: 8, slow: 30 },
         sizing: { mode: 'fixed-notional', notional: '800' },
       },
       {
@@ -46,18 +52,19 @@ export function demoConfig(): BosunConfig {
         symbol: 'ETHUSDT',
         category: 'linear',
         interval: '1',
-        params: { fast: 3, slow: 12 },
+        params: { fast: 10, slow: 40 },
         sizing: { mode: 'fixed-notional', notional: '2500' },
       },
     ],
-    // The risk checks run on the wall clock while the demo's market runs 60× faster (or more): a
-    // cool-down of an hour would sit out the rest of the demo after three losses. A minute is an hour of bars.
-    risk: { lossCooldown: { losses: 3, minutes: 1 } },
+    // The risk checks run on the wall clock while the market runs 60× faster: a cool-down of an hour
+    // would sit out the rest of the demo, and three losses come within a minute of market noise. Five
+    // losses in a row pause trading for two minutes (two market hours).
+    risk: { lossCooldown: { losses: 5, minutes: 2 } },
     approvals: {
       mode: 'threshold',
       autoBelowNotional: '1000',
       quorumAboveNotional: '50000',
-      ttlSeconds: 120,
+      ttlSeconds: 300,
     },
     alerts: {
       routes: { fills: ['console'], risk: ['console'], approvals: ['console'], system: ['console'] },
@@ -121,11 +128,12 @@ export async function runDemo(args: string[], io: CliIo, env: Env): Promise<numb
     config,
     role: 'all',
     prefix,
+    // Two hours of history, so the slower averages are warm when the demo starts.
     sim: {
       data: values.data ?? DEMO_DATA,
       dataSymbol: 'BTCUSDT',
       speed,
-      historyBars: 60,
+      historyBars: 180,
       // The replay runs 60× on a bot that keeps the wall clock: bars at the file's (past) times close at
       // once and its data carries the server's time. Moved to now, they would run ahead of that clock.
       behaviour: { replayTimes: 'file' },
