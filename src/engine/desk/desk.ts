@@ -57,6 +57,7 @@ class AlreadyDecided extends Error {
 export class Desk {
   private kernel: Kernel | null = null;
   private epoch = 0;
+  private approvalTtlMs = 120_000;
 
   constructor(private readonly deps: DeskDeps) {}
 
@@ -106,6 +107,7 @@ export class Desk {
       symbols.set(`${f.category}:${f.fill.symbol}`, { category: f.category, symbol: f.fill.symbol });
     for (const o of snap.orders) symbols.set(`${o.order.category}:${o.order.symbol}`, o.order);
     for (const s of symbols.values()) await this.ensureInstrument(k, s.category, s.symbol);
+    this.approvalTtlMs = cfg.approvalTtlMs;
     k.restore(snap);
     for (const row of await listStrategyInstances(this.deps.db)) {
       if (row.paused) k.onOperator({ kind: 'pause', book: row.id, paused: true, by: 'stored' }, snap.now);
@@ -337,13 +339,15 @@ export class Desk {
       const intentId = ids.get(a.intentRef);
       const it = k.intents.get(a.intentRef);
       if (intentId === undefined || !it) continue;
+      // A person answers on the wall clock: the kernel's time is the bar's (a replay's can be years ago).
+      const expiresAt = Math.max(a.expiresAt, this.deps.clock.now() + this.approvalTtlMs);
       const ap = await createApproval(tx, {
         intentId,
         requiredVotes: a.votes,
         refPrice: k.account.markPrice(it.category, it.symbol),
-        expiresAt: new Date(a.expiresAt),
+        expiresAt: new Date(expiresAt),
       });
-      out.push({ intentRef: a.intentRef, approvalId: ap.id, votes: a.votes, expiresAt: a.expiresAt });
+      out.push({ intentRef: a.intentRef, approvalId: ap.id, votes: a.votes, expiresAt });
     }
     return out;
   }
