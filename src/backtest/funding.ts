@@ -2,7 +2,7 @@
 // (the whole response or its `list`), a CSV of time and rate, or one flat rate charged at Bybit's funding
 // times (00:00, 08:00, 16:00 UTC). https://bybit-exchange.github.io/docs/v5/market/history-fund-rate
 import { readFile } from 'node:fs/promises';
-import type { Decimal} from '../domain/decimal.js';
+import type { Decimal } from '../domain/decimal.js';
 import { tryDec } from '../domain/decimal.js';
 import type { FundingSeries } from '../kernel/backtest.js';
 import { CandleDataError } from './candles.js';
