@@ -70,7 +70,15 @@ export default defineCommand({
           ['Positions', `${pos.length}${pos.length ? ` (uPnL ${fmtSigned(upnl)})` : ''}`],
           ['Orders', String(ords.length)],
           ['Approvals', pend.length ? `${pend.length} pending` : 'none pending'],
-          ['Strategies', `${running} running / ${strats.length}`],
+          // Halted, no instance trades whatever its own flag says; say so instead of "2 running".
+          [
+            'Strategies',
+            state.state === 'HALTED'
+              ? `halted (${running} of ${strats.length} resume with /resume)`
+              : state.state === 'REDUCING'
+                ? `${running} reducing only / ${strats.length}`
+                : `${running} running / ${strats.length}`,
+          ],
           ...health.map((h): [string, string] => [h.name, `${h.ok ? '✓' : '✗'} ${h.detail}`]),
         ]),
         note(
