@@ -16,15 +16,13 @@ import {
 } from '../src/backtest/chat-run.js';
 import { CandleDataError, sliceByTime, type CandleSeries } from '../src/backtest/candles.js';
 import type { ChartMeta } from '../src/backtest/chart.js';
-import { defaultRequest } from '../src/backtest/cli-args.js';
-import { loadFunding } from '../src/backtest/funding.js';
-import { buildKernelPlan, type PlanConfig } from '../src/backtest/kernel-plan.js';
-import { runKernelPlan, type KernelRunResult } from '../src/backtest/kernel-run.js';
+import type { PlanConfig } from '../src/backtest/kernel-plan.js';
+import { chatKernelRun } from '../src/backtest/chat-kernel.js';
+import type { KernelRunResult } from '../src/backtest/kernel-run.js';
 import { BacktestOptionError } from '../src/backtest/options.js';
 import { kernelJsonDocument } from '../src/backtest/report-kernel.js';
 import type { CandleSource } from '../src/backtest/source.js';
 import { raiseAlert, type Alert } from '../src/chat/core/alerts.js';
-import { parseConfig } from '../src/platform/config.js';
 import { UsageError } from '../src/platform/errors.js';
 import type { Db } from '../src/db/client.js';
 import type { Clock } from '../src/domain/clock.js';
@@ -117,30 +115,7 @@ async function load(deps: RunBacktestDeps, run: ChatRun): Promise<CandleSeries> 
   return series;
 }
 
-/** The kernel run a chat request asks for: one instance on the run's candles, the bot's rules. */
-export async function chatKernelRun(
-  run: Pick<ChatRun, 'strategy' | 'symbol' | 'interval' | 'request'>,
-  series: CandleSeries,
-  config: PlanConfig = { config: parseConfig({}), source: 'built-in defaults' },
-): Promise<KernelRunResult> {
-  const req = run.request;
-  const data = `bybit:${run.symbol}:${run.interval}:${req.category}`;
-  const plan = await buildKernelPlan(
-    defaultRequest({
-      data,
-      strategy: run.strategy,
-      params: Object.fromEntries(Object.entries(req.strategyParams).map(([k, v]) => [k, String(v)])),
-      symbol: run.symbol,
-      category: req.category,
-      interval: run.interval,
-      ...(req.cash !== undefined ? { cash: req.cash } : {}),
-      ...(req.commission !== undefined ? { commission: req.commission } : {}),
-    }),
-    config,
-    { candles: () => Promise.resolve(series), funding: loadFunding },
-  );
-  return runKernelPlan(plan);
-}
+export { chatKernelRun };
 
 async function simulate(deps: RunBacktestDeps, run: ChatRun): Promise<{ stats: RunStats; png: Buffer }> {
   const t0 = performance.now();

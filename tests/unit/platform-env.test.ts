@@ -28,7 +28,7 @@ describe('environment validation', () => {
   it('names the variable and the accepted values', () => {
     expect(err({ REDIS_URL: 'nonsense' })).toMatch(/^REDIS_URL="nonsense" is invalid: expected a redis:\/\//);
     expect(err({ BYBIT_ENV: 'prod' })).toBe(
-      'BYBIT_ENV="prod" is invalid: expected one of sim, testnet, demo, mainnet',
+      'BYBIT_ENV="prod" is invalid: expected one of sim, paper, testnet, demo, mainnet',
     );
     expect(err({ BOSUN_HTTP_PORT: '70000' })).toMatch(/BOSUN_HTTP_PORT.*1-65535/);
     expect(err({ LOG_LEVEL: 'loud' })).toMatch(/LOG_LEVEL.*one of fatal, error/);
@@ -64,7 +64,7 @@ describe('the bosun CLI on bad environment', () => {
     [
       'BYBIT_ENV',
       'prod',
-      /^bosun: BYBIT_ENV="prod" is invalid: expected one of sim, testnet, demo, mainnet$/,
+      /^bosun: BYBIT_ENV="prod" is invalid: expected one of sim, paper, testnet, demo, mainnet$/,
     ],
   ] as const) {
     it(`${name}=${value} prints one line and exits 1 without a stack trace`, async () => {

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { MAX_BARS, parseRun } from '../../../commands/backtest.js';
 import { failRun, getRun, insertRun, type ChatRun } from '../../backtest/chat-run.js';
 import { sliceByTime } from '../../backtest/candles.js';
-import { runBacktest } from '../../backtest/run-backtest.js';
+import { chatKernelRun } from '../../backtest/chat-kernel.js';
+import { kernelJsonDocument } from '../../backtest/report-kernel.js';
 import { recentRunIds } from '../../db/repos/web-backtests.js';
 import { GUARDED, iso, isoOrNull, zError, zTime, type ZApp } from '../app-type.js';
 import { auditWeb } from '../auth.js';
@@ -268,10 +269,10 @@ export function backtestRoutes(app: ZApp, deps: WebDeps): void {
       );
       if (series.length > MAX_BARS)
         return reply.code(409).send({ error: 'too-large', message: `more than ${MAX_BARS} bars` });
-      const result = runBacktest(series, r.strategy, r.request.strategyParams, {
-        ...(r.request.cash !== undefined ? { cash: r.request.cash } : {}),
-        ...(r.request.commission !== undefined ? { commission: r.request.commission } : {}),
-      });
+      // The same kernel run the job stored, with the bot's rules: the chart matches its stats.
+      const run = await chatKernelRun(r, series, { config: deps.config, source: 'bosun.yaml' });
+      const doc = kernelJsonDocument(run, 0);
+      const curve = equityAtBars(series.time, run.result.times, run.result.equity);
       const { bars, step } = bucketed(
         series.time,
         series.open,
@@ -283,7 +284,7 @@ export function backtestRoutes(app: ZApp, deps: WebDeps): void {
       const equity: { t: number; v: number }[] = [];
       for (let i = 0; i < series.length; i += step) {
         const j = Math.min(series.length - 1, i + step - 1);
-        equity.push({ t: series.time[i] as number, v: result.equity[j] as number });
+        equity.push({ t: series.time[i] as number, v: curve[j] as number });
       }
       return {
         symbol: r.symbol,
@@ -291,20 +292,33 @@ export function backtestRoutes(app: ZApp, deps: WebDeps): void {
         barsPerPoint: step,
         candles: bars,
         equity,
-        trades: result.trades.map((t) => {
-          const j = t.toJSON();
-          return {
-            size: j.size,
-            entryTime: j.entryTime,
-            exitTime: j.exitTime,
-            entryPrice: j.entryPrice,
-            exitPrice: j.exitPrice,
-            pnl: j.pnl,
-            returnPct: Number.isFinite(j.returnPct) ? j.returnPct : null,
-          };
-        }),
-        equityFinal: String(result.stats.equityFinal),
+        trades: run.trades.map((t) => ({
+          size: t.size.toFixed(),
+          entryTime: new Date(t.entryTime).toISOString(),
+          exitTime: new Date(t.exitTime).toISOString(),
+          entryPrice: t.entryPrice.toFixed(),
+          exitPrice: t.exitPrice.toFixed(),
+          pnl: t.pnl.toFixed(),
+          returnPct: Number.isFinite(t.returnPct) ? t.returnPct : null,
+        })),
+        equityFinal: String(doc.stats.equityFinal),
       };
     },
   );
+}
+
+/** The kernel's equity (one point per event time) at each bar's time: the last point at or before it. */
+function equityAtBars(barTimes: Float64Array, times: Float64Array, equity: Float64Array): Float64Array {
+  const out = new Float64Array(barTimes.length);
+  let k = 0;
+  let last = equity.length > 0 ? (equity[0] as number) : 0;
+  for (let i = 0; i < barTimes.length; i += 1) {
+    const t = barTimes[i] as number;
+    while (k < times.length && (times[k] as number) <= t) {
+      last = equity[k] as number;
+      k += 1;
+    }
+    out[i] = last;
+  }
+  return out;
 }
