@@ -18,6 +18,7 @@ import { bookPositions } from '../../src/db/repos/kernel-books.js';
 import { syncStrategyInstances } from '../../src/db/repos/strategies.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
 import { instanceOf, limits, scripted } from '../helpers/kernel.js';
+import { venueNet } from '../helpers/desk.js';
 import { startSimExchange, type SimExchange } from '../helpers/sim-exchange.js';
 
 const MIN = 60_000;
@@ -123,13 +124,6 @@ describe('the live desk keeps every position in its own book', () => {
     await settle();
   }
 
-  async function venueNet(): Promise<string> {
-    const ps = await t.ex.positions({ symbol: 'BTCUSDT' });
-    const p = ps.find((x) => x.symbol === 'BTCUSDT');
-    if (!p || p.side === 'flat') return '0';
-    return (p.side === 'long' ? p.size : p.size.neg()).toFixed();
-  }
-
   beforeEach(async () => {
     t = await startSimExchange();
     db = await freshPgDb();
@@ -157,12 +151,12 @@ describe('the live desk keeps every position in its own book', () => {
     });
     expect(bought).toMatchObject({ duplicate: false });
     await settle();
-    expect(await venueNet()).toBe('0.05');
+    expect(await venueNet(t.ex)).toBe('0.05');
 
     const closes = ['50000', '50100', '50300', '50200', '50400', '50100', '50000', '50500', '50700', '50600'];
     for (const [i, c] of closes.entries()) await bar(i, c);
     // Bar 9 entered again: the instance holds 0.019 (1000 / 50600 to the step) beside the operator's 0.05.
-    expect(await venueNet()).toBe('0.069');
+    expect(await venueNet(t.ex)).toBe('0.069');
 
     await feed({
       kind: 'operator',
@@ -170,7 +164,7 @@ describe('the live desk keeps every position in its own book', () => {
       command: { kind: 'close-book', book: 'btc-in-out', by: 'telegram:7' },
     });
     await settle();
-    expect(await venueNet()).toBe('0.05');
+    expect(await venueNet(t.ex)).toBe('0.05');
 
     const [btc] = await bookPositions(db.db, { symbol: 'BTCUSDT', includeFlat: true });
     expect(btc?.net.toFixed()).toBe('0.05');
@@ -198,10 +192,10 @@ describe('the live desk keeps every position in its own book', () => {
         // "late" exited its own 0.02; "early" still holds its own.
         expect(size('early')).toBe('0.02');
         expect(size('late')).toBe('0');
-        expect(await venueNet()).toBe('0.02');
+        expect(await venueNet(t.ex)).toBe('0.02');
       }
     }
-    expect(await venueNet()).toBe('0');
+    expect(await venueNet(t.ex)).toBe('0');
   }, 60_000);
 
   it('a spot entry gets its stop at the venue, sized to what the book holds', async () => {

@@ -15,6 +15,7 @@ import { startSim, type SimHandle } from '../../src/exchange/sim/index.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { loadEnv } from '../../src/platform/env.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
+import { say, venueNet } from '../helpers/desk.js';
 import { dropPrefix, testPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 
 const STRATEGY = `// In on every third bar, out two bars later: round trips of its own book.
@@ -58,30 +59,12 @@ describe('books, by chat', () => {
   let rt: Runtime;
   let chat: ChatGateway;
 
-  async function say(text: string): Promise<Reply | undefined> {
-    const r = await chat.gateway.core.handle({
-      platform: 'console',
-      userId: 'local',
-      userName: 'local admin',
-      chatId: 'console',
-      scope: '*',
-      text,
-    });
-    return r.replies[0];
-  }
-
   async function idle(): Promise<void> {
     for (let i = 0; i < 100; i += 1) {
       await new Promise((r) => setTimeout(r, 50));
       const n = await rt.queues.decisions.getJobCounts('waiting', 'active');
       if (n.waiting === 0 && n.active === 0 && i > 4) return;
     }
-  }
-
-  async function venueNet(): Promise<string> {
-    const p = (await rt.exchange.exchange.positions({ symbol: 'BTCUSDT' }))[0];
-    if (!p || p.side === 'flat') return '0';
-    return (p.side === 'long' ? p.size : p.size.neg()).toFixed();
   }
 
   beforeAll(async () => {
@@ -120,7 +103,7 @@ describe('books, by chat', () => {
   }, 30_000);
 
   it("/buy 0.05, a strategy trading in and out, /close <instance>: the venue holds exactly the operator's 0.05", async () => {
-    const bought = await say('/buy BTCUSDT 0.05');
+    const bought = await say(chat, '/buy BTCUSDT 0.05');
     expect(words(bought)).toMatch(/Accepted/);
     await idle();
     const strategyHolds = async () => {
@@ -132,7 +115,7 @@ describe('books, by chat', () => {
     for (let i = 0; i < 10; i += 1) {
       const own = await strategyHolds();
       held.add(own);
-      expect(await venueNet()).toBe(new Decimal('0.05').plus(own).toFixed());
+      expect(await venueNet(rt.exchange.exchange)).toBe(new Decimal('0.05').plus(own).toFixed());
       sim.market.advance(60_000);
       await idle();
     }
@@ -143,12 +126,12 @@ describe('books, by chat', () => {
       await idle();
     }
     expect(await strategyHolds()).toBe('0.02');
-    expect(await venueNet()).toBe('0.07');
+    expect(await venueNet(rt.exchange.exchange)).toBe('0.07');
 
-    const closed = await say('/close in-out-1');
+    const closed = await say(chat, '/close in-out-1');
     expect(words(closed)).not.toMatch(/Unknown|Nothing/);
     await idle();
-    expect(await venueNet()).toBe('0.05');
+    expect(await venueNet(rt.exchange.exchange)).toBe('0.05');
 
     const [btc] = await bookPositions(db.db, { symbol: 'BTCUSDT', includeFlat: true });
     const manual = btc?.books.find((b) => b.book === 'manual');

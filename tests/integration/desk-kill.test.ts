@@ -12,6 +12,7 @@ import { startSim, type SimHandle } from '../../src/exchange/sim/index.js';
 import { parseConfig } from '../../src/platform/config.js';
 import { loadEnv } from '../../src/platform/env.js';
 import { freshPgDb, type TestDb } from '../helpers/db.js';
+import { say, venueNet } from '../helpers/desk.js';
 import { dropPrefix, testPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 
 function words(r: Reply | undefined): string {
@@ -26,23 +27,6 @@ describe('/kill on the desk', () => {
   let sim: SimHandle;
   let rt: Runtime;
   let chat: ChatGateway;
-
-  async function say(text: string): Promise<Reply | undefined> {
-    const r = await chat.gateway.core.handle({
-      platform: 'console',
-      userId: 'local',
-      userName: 'local admin',
-      chatId: 'console',
-      scope: '*',
-      text,
-    });
-    return r.replies[0];
-  }
-
-  async function venueNet(): Promise<string> {
-    const p = (await rt.exchange.exchange.positions({ symbol: 'BTCUSDT' }))[0];
-    return !p || p.side === 'flat' ? '0' : p.size.toFixed();
-  }
 
   beforeAll(async () => {
     [db, sim] = await Promise.all([freshPgDb(), startSim({ port: 0, speed: 0, seed: 4 })]);
@@ -82,15 +66,15 @@ describe('/kill on the desk', () => {
     const big = await rt.services.requestTrade({ symbol: 'BTCUSDT', side: 'Buy', qty: dec('0.05'), actor });
     expect(big.kind).toBe('awaiting-approval');
     if (big.kind !== 'awaiting-approval') return;
-    for (let i = 0; i < 50 && (await venueNet()) !== '0.01'; i += 1)
+    for (let i = 0; i < 50 && (await venueNet(rt.exchange.exchange)) !== '0.01'; i += 1)
       await new Promise((r) => setTimeout(r, 100));
-    expect(await venueNet()).toBe('0.01');
+    expect(await venueNet(rt.exchange.exchange)).toBe('0.01');
 
     const killed = await rt.services.kill(actor, 'test');
     expect(killed.closingPositions).toEqual(['BTCUSDT']);
-    for (let i = 0; i < 50 && (await venueNet()) !== '0'; i += 1)
+    for (let i = 0; i < 50 && (await venueNet(rt.exchange.exchange)) !== '0'; i += 1)
       await new Promise((r) => setTimeout(r, 100));
-    expect(await venueNet()).toBe('0');
+    expect(await venueNet(rt.exchange.exchange)).toBe('0');
 
     // The waiting approval is decided with the kill, and its card is told so.
     expect((await getApproval(db.db, big.approvalId))?.status).toBe('expired');
@@ -100,9 +84,9 @@ describe('/kill on the desk', () => {
     // Approving it afterwards trades nothing and says why.
     const late = await rt.services.vote(big.approvalId, { platform: 'telegram', userId: '42' }, 'approve');
     expect(late).toMatchObject({ kind: 'ignored', reason: 'this approval is already expired' });
-    expect(await venueNet()).toBe('0');
+    expect(await venueNet(rt.exchange.exchange)).toBe('0');
 
-    const status = words(await say('/status'));
+    const status = words(await say(chat, '/status'));
     expect(status).toMatch(/HALTED/);
     expect(status).toMatch(/halted \(2 of 2 resume with \/resume\)/);
     expect(status).not.toMatch(/2 running/);

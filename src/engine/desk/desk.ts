@@ -287,7 +287,7 @@ export class Desk {
       });
       if (r.stale) throw new StaleDesk(`epoch ${this.epoch} is behind ${r.epoch}`);
       if (!r.written) throw new AlreadyDecided(key);
-      if (asks.length > 0) approvals = await this.openApprovals(tx, asks, k);
+      if (asks.length > 0) approvals = await this.openApprovals(tx, asks, k, intentIds);
       withdrawn = await closeApprovalsOf(tx, changes);
       this.epoch = r.epoch;
     });
@@ -329,11 +329,8 @@ export class Desk {
     tx: Db,
     asks: readonly Extract<Command, { kind: 'ask-approval' }>[],
     k: Kernel,
+    ids: ReadonlyMap<string, number>,
   ): Promise<DeskResult['approvals']> {
-    const ids = await this.intentIds(
-      asks.map((a) => a.intentRef),
-      tx,
-    );
     const out: { intentRef: string; approvalId: number; votes: number; expiresAt: number }[] = [];
     for (const a of asks) {
       const intentId = ids.get(a.intentRef);
@@ -350,15 +347,6 @@ export class Desk {
       out.push({ intentRef: a.intentRef, approvalId: ap.id, votes: a.votes, expiresAt });
     }
     return out;
-  }
-
-  private async intentIds(refs: readonly string[], db: Db = this.deps.db): Promise<Map<string, number>> {
-    if (refs.length === 0) return new Map();
-    const rows = await db
-      .select({ id: intentsTable.id, ref: intentsTable.ref })
-      .from(intentsTable)
-      .where(inArray(intentsTable.ref, [...refs]));
-    return new Map(rows.map((r) => [r.ref, r.id]));
   }
 
   /** The book of an order the kernel no longer holds open (a late fill), from its row. */

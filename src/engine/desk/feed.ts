@@ -4,7 +4,8 @@ import type { FillReport, KlineUpdate, OrderReport } from '../../exchange/port.j
 import type { BarDeskEvent, DeskEvent, OrderDeskEvent } from './events.js';
 import { fillEvent } from './fill-event.js';
 
-const FINAL: Partial<Record<OrderReport['status'], OrderDeskEvent['status']>> = {
+/** The venue's final order statuses as the kernel's order ends (filled is told by its fills). */
+export const FINAL: Partial<Record<OrderReport['status'], OrderDeskEvent['status']>> = {
   cancelled: 'Cancelled',
   rejected: 'Rejected',
   deactivated: 'Deactivated',

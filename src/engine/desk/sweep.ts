@@ -4,21 +4,16 @@
 import type { Decimal } from '../../domain/decimal.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { KernelOrder } from '../../kernel/types.js';
-import type { ExchangePort, OrderReport } from '../../exchange/port.js';
+import type { ExchangePort } from '../../exchange/port.js';
 import { consequenceOf, safeMessage } from '../exchange-errors.js';
 import type { DeskEvent, OrderDeskEvent } from './events.js';
 import { placeRequest } from './execute.js';
+import { FINAL } from './feed.js';
 import type { DeskResult } from './result.js';
 import { fillEvent } from './fill-event.js';
 
 /** A market order found unsent after this long is not sent any more: the moment it was for has passed. */
 export const STALE_MARKET_MS = 60_000;
-
-const ENDED: Partial<Record<OrderReport['status'], OrderDeskEvent['status']>> = {
-  cancelled: 'Cancelled',
-  rejected: 'Rejected',
-  deactivated: 'Deactivated',
-};
 
 function ended(
   o: KernelOrder,
@@ -84,7 +79,7 @@ export async function sweepOrders(
         out.push(await decide(fillEvent(f)));
       }
     }
-    const end = ENDED[found.status];
+    const end = FINAL[found.status];
     const after = k.orderState(o.ref);
     if (!after) continue;
     if (end) {

@@ -5,12 +5,11 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { decideApproval, expireDue, insertVote, lockApproval, votesFor } from '../../db/repos/approvals.js';
 import { intents } from '../../db/schema/index.js';
+import { actorKey } from '../approvals.js';
 import type { Actor, VoteOutcome } from '../services.js';
 import type { OperatorWire } from './events.js';
 
-export function actorKey(a: Actor): string {
-  return `${a.platform}:${a.userId}`;
-}
+export { actorKey };
 
 export interface DeskVote {
   readonly outcome: VoteOutcome;
